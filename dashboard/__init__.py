@@ -1,0 +1,1 @@
+"""reach: how far an international programme of educational webinars reaches."""

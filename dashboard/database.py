@@ -1,0 +1,97 @@
+"""The DuckDB database: opening it, its schema and reference data, and the derived tables.
+
+One connection per process (the app caches it; the CLI opens one per command); each query
+runs on its own cursor. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from dashboard import reference
+from dashboard.settings import DEFAULT_TIMEZONE, PACKAGE_DIR
+
+SQL_DIR = PACKAGE_DIR / "sql"
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened or used; the message is for the user."""
+
+
+def _run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute((SQL_DIR / name).read_text(encoding="utf-8"))
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
+    """The single value of a query; fetches the whole result, as DuckDB 2 requires."""
+    return con.cursor().execute(sql, params or {}).fetchall()[0][0]
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and if new, create) the database at `path`, with schema and reference data."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DatabaseError(f"database {path} does not exist")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
+    con.execute("set TimeZone = 'UTC'")
+    if not read_only:
+        initialise(con)
+    return con
+
+
+def connect_memory() -> duckdb.DuckDBPyConnection:
+    """An empty in-memory database with schema and reference data (tests, benchmarks)."""
+    con = duckdb.connect(":memory:")
+    con.execute("set TimeZone = 'UTC'")
+    initialise(con)
+    return con
+
+
+def initialise(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema, macros and reference tables if they are missing."""
+    _run_script(con, "schema.sql")
+    _run_script(con, "filters.sql")
+    if _scalar(con, "select count(*) from countries") == 0:
+        con.register("reference_countries", reference.countries())
+        con.execute(
+            "insert into countries select iso2, iso3, name_en, name_ru, cis_status, stage"
+            " from reference_countries"
+        )
+        con.unregister("reference_countries")
+    if _scalar(con, "select count(*) from roles") == 0:
+        con.register("reference_roles", reference.roles())
+        con.execute("insert into roles select code, label_en, label_ru, sort_order from reference_roles")
+        con.unregister("reference_roles")
+    con.execute(
+        "insert into programme values ('timezone', $tz) on conflict do nothing",
+        {"tz": DEFAULT_TIMEZONE},
+    )
+    has_derived = _scalar(
+        con, "select count(*) from duckdb_tables() where table_name = 'person_event'"
+    )
+    if not has_derived:
+        refresh(con)
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild person attributes and the facts tables after a load."""
+    _run_script(con, "derive.sql")
+    _run_script(con, "selections.sql")
+
+
+def programme_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    rows = con.cursor().execute("select value from programme where key = $k", {"k": key}).fetchall()
+    return rows[0][0] if rows else None
+
+
+def set_programme_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute(
+        "insert or replace into programme values ($k, $v)", {"k": key, "v": value}
+    )

@@ -1,0 +1,42 @@
+"""Every setting that changes behaviour, in one place.
+
+| setting            | environment variable | default                         |
+|--------------------|----------------------|---------------------------------|
+| database path      | REACH_DB             | data/reach.duckdb               |
+| display time zone  | REACH_TIMEZONE       | the programme's (Asia/Yekaterinburg for the demo) |
+| demo participants  | -                    | 300                             |
+| demo seed          | -                    | 20261101                        |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+QUERIES_DIR = REPO_DIR / "queries"
+DATA_DIR = REPO_DIR / "data"
+APP_SCRIPT = PACKAGE_DIR / "app.py"
+
+DEFAULT_DB = DATA_DIR / "reach.duckdb"
+DEFAULT_TIMEZONE = "Asia/Yekaterinburg"
+DEMO_PARTICIPANTS = 300
+DEMO_SEED = 20261101
+DEFAULT_PORT = 8501
+
+# Languages of the interface; the first is the default.
+LANGUAGES = ("ru", "en")
+
+
+def database_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The database file: an explicit path, else REACH_DB, else data/reach.duckdb."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("REACH_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def timezone_override() -> str | None:
+    """REACH_TIMEZONE, when the operator wants another display zone than the programme's."""
+    return os.environ.get("REACH_TIMEZONE") or None
