@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import duckdb
@@ -17,14 +18,27 @@ def sql(name: str) -> str:
     return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+@cache
+def parameters(name: str) -> frozenset[str]:
+    """The $parameters the query's SQL (not its header comment) refers to."""
+    code = re.sub(r"--[^\n]*", "", sql(name))
+    return frozenset(re.findall(r"\$([a-z_]+)", code))
+
+
+def bound(name: str, filters: Filters) -> dict:
+    """The filters a query takes, as bound parameters (DuckDB refuses extra ones)."""
+    wanted = parameters(name)
+    return {k: v for k, v in filters.params().items() if k in wanted}
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters) -> pd.DataFrame:
     """Run queries/<name>.sql on its own cursor with the filters as bound parameters."""
-    return con.cursor().execute(sql(name), filters.params()).df()
+    return con.cursor().execute(sql(name), bound(name, filters)).df()
 
 
 def headline_kpis(con, filters: Filters) -> dict:
     """The one row of headline figures as a dict of plain Python values."""
-    cursor = con.cursor().execute(sql("headline_kpis"), filters.params())
+    cursor = con.cursor().execute(sql("headline_kpis"), bound("headline_kpis", filters))
     row = cursor.fetchall()[0]
     return {col[0]: value for col, value in zip(cursor.description, row)}
 

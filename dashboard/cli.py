@@ -1,0 +1,133 @@
+"""The `reach` command: build the demo, serve the dashboard, report the figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+from dashboard import database, demo, queries, reach
+from dashboard.filters import Filters
+from dashboard.settings import APP_SCRIPT, DEFAULT_PORT, DEMO_PARTICIPANTS, DEMO_SEED, database_path
+
+
+class UsageError(Exception):
+    """A mistake in the command line; the message is one sentence for the user."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reach", description="Reach of a webinar programme.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="build the demo programme database")
+    p.add_argument("--participants", type=int, default=DEMO_PARTICIPANTS)
+    p.add_argument("--seed", type=int, default=DEMO_SEED)
+    p.add_argument("--db", help="database path (default: REACH_DB or data/reach.duckdb)")
+
+    p = sub.add_parser("serve", help="start the dashboard (builds the demo if there is no database)")
+    p.add_argument("--db")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+
+    p = sub.add_parser("report", help="print the programme's figures")
+    p.add_argument("--db")
+    p.add_argument("--country", action="append", help="ISO alpha-2 code or 'unknown'; repeatable")
+    p.add_argument("--role", action="append", help="role code; repeatable")
+    p.add_argument("--event", action="append", help="event key; repeatable")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def cmd_demo(args) -> int:
+    if args.participants < 1:
+        raise UsageError("--participants must be a positive number")
+    path = database_path(args.db)
+    con = database.connect(path)
+    try:
+        demo.build_demo(con, participants=args.participants, seed=args.seed)
+        kpis = queries.headline_kpis(con, Filters())
+    finally:
+        con.close()
+    print(f"Demo programme written to {path}: {kpis['participants']} participants, "
+          f"{kpis['events']} webinars, {kpis['countries']} countries.")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    path = database_path(args.db)
+    if not path.exists():
+        print(f"No database at {path}: building the demo programme first.")
+        cmd_demo(argparse.Namespace(participants=DEMO_PARTICIPANTS, seed=DEMO_SEED, db=str(path)))
+    env = dict(os.environ, REACH_DB=str(path.resolve()))
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        "--server.port", str(args.port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.enableStaticServing", "true",
+        # A set address stops Streamlit from asking an internet service for our external IP.
+        "--browser.serverAddress", "localhost",
+        "--client.toolbarMode", "viewer",
+    ]
+    print(f"Dashboard: http://localhost:{args.port}")
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _validated(values: list[str] | None, allowed: set[str], what: str) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    unknown = sorted(set(values) - allowed)
+    if unknown:
+        raise UsageError(f"unknown {what}: {', '.join(unknown)}")
+    return tuple(values)
+
+
+def report_filters(con, args) -> Filters:
+    """Filters from --country/--role/--event, checked against the database."""
+    cur = con.cursor()
+    countries = {r[0] for r in cur.execute("select iso2 from countries").fetchall()} | {"unknown"}
+    roles = {r[0] for r in cur.execute("select code from roles").fetchall()}
+    events = {r[0] for r in cur.execute("select event_key from events").fetchall()}
+    upper = [c.upper() if c.lower() != "unknown" else "unknown" for c in args.country or []]
+    return Filters(
+        countries=_validated(upper, countries, "country code"),
+        roles=_validated(args.role, roles, "role code"),
+        events=_validated(args.event, events, "event key"),
+    )
+
+
+def cmd_report(args) -> int:
+    path = database_path(args.db)
+    if not path.exists():
+        raise UsageError(f"no database at {path}; build one with `reach demo`")
+    con = database.connect(path, read_only=True)
+    try:
+        report = reach.report(con, report_filters(con, args))
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(reach.report_text(report))
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "report": cmd_report}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, database.DatabaseError) as exc:
+        print(f"reach {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

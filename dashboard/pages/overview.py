@@ -1,0 +1,39 @@
+"""Overview (managers): whom did the programme reach — how many, from where, in which roles."""
+
+import streamlit as st
+
+from dashboard import figures, reach, ui
+from dashboard.i18n import t
+from dashboard.kpis import cards
+
+ctx = ui.page_context()
+lang = ctx.lang
+st.title(t("app_title", lang))
+st.caption(ctx.programme)
+
+overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
+cis_total = int(ctx.countries["cis_status"].isin(["member", "associate"]).sum())
+
+kpi_cards = cards(overview, cis_total, lang)
+for row in (kpi_cards[:4], kpi_cards[4:]):
+    for column, card in zip(st.columns(4), row):
+        column.metric(card.label, card.value, card.delta, help=card.help or None, border=True)
+
+if overview.kpis["participants"] == 0:
+    st.info(t("empty", lang), icon="ℹ️")
+    st.stop()
+
+config = ui.plotly_config()
+left, right = st.columns([3, 2])
+left.plotly_chart(figures.country_map(overview.by_country, ctx.countries, lang), config=config, theme=None, key="map")
+right.plotly_chart(figures.country_bars(overview.by_country, ctx.countries, lang), config=config, theme=None, key="countries")
+
+left, right = st.columns([3, 2])
+left.plotly_chart(figures.cumulative_reach(overview.cumulative, lang), config=config, theme=None, key="cumulative")
+right.plotly_chart(figures.role_bars(overview.by_role, ctx.roles, lang), config=config, theme=None, key="roles")
+
+st.subheader(t("webinars_title", lang))
+table = figures.webinar_table(overview.webinars, lang)
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={t("col_title", lang): st.column_config.TextColumn(width="medium")})
+st.caption(t("footer", lang, tz=ctx.timezone))

@@ -1,0 +1,152 @@
+"""Streamlit plumbing shared by the pages: the connection, the language, the sidebar filters.
+
+Everything a page needs comes from `page_context()`; pages only wire it to queries and figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import database, queries
+from dashboard.filters import ALL, Filters
+from dashboard.i18n import country_name, role_label, t
+from dashboard.settings import LANGUAGES, database_path
+from dashboard.url_state import Choices, UrlState, parse, to_params
+
+
+@st.cache_resource(show_spinner=False)
+def connection(path: str) -> duckdb.DuckDBPyConnection:
+    """The process's one database connection (each query takes its own cursor)."""
+    con = database.connect(path)
+    if queries.headline_kpis(con, ALL)["events"] == 0 and not database.programme_setting(con, "title"):
+        from dashboard import demo  # an empty new database: show the demo programme
+
+        demo.build_demo(con)
+    return con
+
+
+@dataclass(frozen=True)
+class PageContext:
+    con: duckdb.DuckDBPyConnection
+    lang: str
+    filters: Filters
+    countries: pd.DataFrame
+    roles: pd.DataFrame
+    timezone: str
+    programme: str
+
+
+def _query_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
+def _choices(country_options: pd.DataFrame, roles: pd.DataFrame, webinars: pd.DataFrame) -> Choices:
+    return Choices(
+        countries=frozenset(country_options["iso2"]),
+        roles=frozenset(roles["code"]),
+        events=frozenset(webinars["event_key"]),
+        series=frozenset(webinars["series"].dropna()),
+    )
+
+
+def _seed_widgets(state: UrlState, webinars: pd.DataFrame) -> None:
+    """Put the URL's view into the widgets on a session's first run."""
+    if st.session_state.get("_seeded"):
+        return
+    f = state.filters
+    dates = pd.to_datetime(webinars["event_date"]).dt.date
+    st.session_state.update({
+        "_seeded": True,
+        "_url_ignored": state.ignored,
+        "lang": state.lang,
+        "f_countries": list(f.countries or []),
+        "f_roles": list(f.roles or []),
+        "f_events": list(f.events or []),
+        "f_series": list(f.series or []),
+        "f_stages": list(f.stages or []),
+        "f_dates": (f.date_from or (dates.min() if len(dates) else date.today()),
+                    f.date_to or (dates.max() if len(dates) else date.today())),
+        "f_min": int(f.min_minutes or 0),
+    })
+
+
+def _reset() -> None:
+    for key in ("f_countries", "f_roles", "f_events", "f_series", "f_stages", "f_dates", "f_min"):
+        st.session_state.pop(key, None)
+    st.session_state["_seeded"] = False
+    st.query_params.from_dict({"lang": st.session_state["lang"]} if st.session_state.get("lang") != "ru" else {})
+
+
+def _sidebar(lang: str, country_options, roles, webinars) -> Filters:
+    sb = st.sidebar
+    sb.header(t("filters", lang))
+    countries = sb.multiselect(
+        t("country", lang), options=list(country_options["iso2"]) + ["unknown"], key="f_countries",
+        format_func=lambda c: country_name(c, lang, country_options), placeholder=t("all", lang))
+    roles_chosen = sb.multiselect(
+        t("role", lang), options=list(roles["code"]), key="f_roles",
+        format_func=lambda r: role_label(r, lang, roles), placeholder=t("all", lang))
+    stages = sb.multiselect(
+        t("stage", lang), options=[1, 2], key="f_stages",
+        format_func=lambda s: t("stage_n", lang, n=s), placeholder=t("all", lang))
+    series = sb.multiselect(
+        t("series", lang), options=sorted(webinars["series"].dropna().unique()), key="f_series",
+        placeholder=t("all", lang))
+    titles = {r.event_key: f"{pd.Timestamp(r.event_date):%d.%m} · {r.title}" for r in webinars.itertuples()}
+    events = sb.multiselect(
+        t("webinar", lang), options=list(titles), key="f_events", format_func=titles.get,
+        placeholder=t("all", lang))
+    dates = sb.date_input(t("dates", lang), key="f_dates", format="DD.MM.YYYY")
+    minimum = sb.number_input(t("min_minutes", lang), min_value=0, max_value=600, step=5, key="f_min")
+    sb.button(t("reset", lang), on_click=_reset, width="stretch")
+
+    all_dates = pd.to_datetime(webinars["event_date"]).dt.date
+    date_from = dates[0] if isinstance(dates, tuple) and len(dates) >= 1 else None
+    date_to = dates[1] if isinstance(dates, tuple) and len(dates) == 2 else None
+    if len(all_dates):  # the full span means "all dates": keep links short
+        date_from = None if date_from == all_dates.min() else date_from
+        date_to = None if date_to == all_dates.max() else date_to
+    return Filters(
+        countries=tuple(countries) or None, roles=tuple(roles_chosen) or None,
+        events=tuple(events) or None, series=tuple(series) or None,
+        date_from=date_from, date_to=date_to, stages=tuple(stages) or None,
+        min_minutes=float(minimum) or None,
+    )
+
+
+def page_context() -> PageContext:
+    """Open the database, read the URL, draw the language switch and the filters."""
+    con = connection(str(database_path()))
+    country_options = queries.run(con, "country_choices", ALL)
+    countries = queries.run(con, "countries", ALL)
+    roles = queries.run(con, "roles", ALL)
+    webinars = queries.run(con, "webinar_list", ALL)
+    state = parse(_query_params(), _choices(country_options, roles, webinars))
+    _seed_widgets(state, webinars)
+
+    lang = st.sidebar.segmented_control(
+        "Язык / Language", options=list(LANGUAGES), key="lang",
+        format_func=lambda code: {"ru": "Русский", "en": "English"}[code])
+    lang = lang or "ru"
+    filters = _sidebar(lang, country_options, roles, webinars)
+    st.query_params.from_dict(to_params(lang, filters))
+    if st.session_state.get("_url_ignored"):
+        st.warning(t("bad_url", lang, items=", ".join(st.session_state["_url_ignored"])), icon="⚠️")
+    return PageContext(
+        con=con, lang=lang, filters=filters, countries=countries, roles=roles,
+        timezone=database.programme_setting(con, "timezone") or "UTC",
+        programme=database.programme_setting(con, "title") or "",
+    )
+
+
+def plotly_config() -> dict:
+    """Plotly options: maps read their shapes from this server, never from a CDN."""
+    base = st.get_option("server.baseUrlPath").strip("/")
+    prefix = f"/{base}" if base else ""
+    return {"topojsonURL": f"{prefix}/app/static/topojson/", "displaylogo": False,
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
