@@ -1,0 +1,40 @@
+"""Every file in queries/ is documented, runs, binds its filters, and is used."""
+
+import re
+
+import pytest
+
+from dashboard import queries
+from dashboard.filters import Filters
+from dashboard.settings import PACKAGE_DIR, QUERIES_DIR
+
+QUERY_FILES = sorted(QUERIES_DIR.glob("*.sql"))
+FILTERS = {"countries", "roles", "events", "series", "date_from", "date_to", "stages", "min_minutes"}
+
+
+def test_there_are_queries():
+    assert len(QUERY_FILES) >= 6
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_header_documents_the_question(path):
+    header = "\n".join(line for line in path.read_text().splitlines() if line.startswith("--"))
+    for part in ("Question:", "Grain:", "Parameters", "Columns:"):
+        assert part in header, f"{path.name} header lacks {part}"
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_runs_with_and_without_filters(path, tiny):
+    queries.run(tiny, path.stem, Filters())
+    queries.run(tiny, path.stem, Filters(countries=("RU",), roles=("student",), min_minutes=1))
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_parameters_are_the_known_filters(path):
+    assert queries.parameters(path.stem) <= FILTERS
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_every_query_is_used_by_a_page_or_command(path):
+    code = "\n".join(p.read_text() for p in PACKAGE_DIR.rglob("*.py"))
+    assert re.search(rf"""["']{path.stem}["']|queries\.{path.stem}\(""", code), f"{path.name} is not used"
