@@ -1,0 +1,48 @@
+"""The reach command: report as JSON and text, clear errors with a non-zero exit."""
+
+import json
+
+from dashboard import cli
+
+
+def test_report_json(tiny_db_file, capsys):
+    assert cli.main(["report", "--db", str(tiny_db_file), "--json", "--country", "ru", "--country", "KZ"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report == {
+        "participants": 2, "registrants": 1, "attendance_rate": 1.0, "attendances": 3, "events": 3,
+        "countries": 2, "repeat_participants": 1, "minutes_total": 165.0, "median_minutes": 60.0,
+        "by_country": {"KZ": 1, "RU": 1}, "by_role": {"scientist": 1, "unknown": 1},
+        "peak_concurrent": {"w1": 1, "w2": 1, "w3": 1},
+    }
+
+
+def test_report_text(tiny_db_file, capsys):
+    assert cli.main(["report", "--db", str(tiny_db_file), "--event", "w2"]) == 0
+    out = capsys.readouterr().out
+    assert "Participants         3" in out
+    assert "Attendance rate      100.0%" in out
+
+
+def test_report_rejects_unknown_values(tiny_db_file, capsys):
+    assert cli.main(["report", "--db", str(tiny_db_file), "--role", "wizard", "--json"]) == 2
+    assert capsys.readouterr().err == "reach report: unknown role code: wizard\n"
+
+
+def test_report_without_database(tmp_path, capsys):
+    assert cli.main(["report", "--db", str(tmp_path / "none.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reach report: no database at ") and "reach demo" in err
+
+
+def test_demo_builds_a_database(tmp_path, capsys):
+    path = tmp_path / "demo.duckdb"
+    assert cli.main(["demo", "--db", str(path), "--seed", "3"]) == 0
+    assert "participants" in capsys.readouterr().out
+    assert cli.main(["report", "--db", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert 280 <= report["participants"] <= 320
+
+
+def test_demo_rejects_a_bad_size(tmp_path, capsys):
+    assert cli.main(["demo", "--db", str(tmp_path / "x.duckdb"), "--participants", "0"]) == 2
+    assert "positive" in capsys.readouterr().err
