@@ -49,8 +49,10 @@ def cmd_demo(args) -> int:
         kpis = queries.headline_kpis(con, Filters())
     finally:
         con.close()
-    print(f"Demo programme written to {path}: {kpis['participants']} participants, "
-          f"{kpis['events']} webinars, {kpis['countries']} countries.")
+    print(
+        f"Demo programme written to {path}: {kpis['participants']} participants, "
+        f"{kpis['events']} webinars, {kpis['countries']} countries."
+    )
     return 0
 
 
@@ -61,14 +63,24 @@ def cmd_serve(args) -> int:
         cmd_demo(argparse.Namespace(participants=DEMO_PARTICIPANTS, seed=DEMO_SEED, db=str(path)))
     env = dict(os.environ, REACH_DB=str(path.resolve()))
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
-        "--server.port", str(args.port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--server.enableStaticServing", "true",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.enableStaticServing",
+        "true",
         # A set address stops Streamlit from asking an internet service for our external IP.
-        "--browser.serverAddress", "localhost",
-        "--client.toolbarMode", "viewer",
+        "--browser.serverAddress",
+        "localhost",
+        "--client.toolbarMode",
+        "viewer",
     ]
     print(f"Dashboard: http://localhost:{args.port}")
     try:
@@ -130,4 +142,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -61,8 +61,7 @@ def initialise(con: duckdb.DuckDBPyConnection) -> None:
     if _scalar(con, "select count(*) from countries") == 0:
         con.register("reference_countries", reference.countries())
         con.execute(
-            "insert into countries select iso2, iso3, name_en, name_ru, cis_status, stage"
-            " from reference_countries"
+            "insert into countries select iso2, iso3, name_en, name_ru, cis_status, stage from reference_countries"
         )
         con.unregister("reference_countries")
     if _scalar(con, "select count(*) from roles") == 0:
@@ -73,9 +72,7 @@ def initialise(con: duckdb.DuckDBPyConnection) -> None:
         "insert into programme values ('timezone', $tz) on conflict do nothing",
         {"tz": DEFAULT_TIMEZONE},
     )
-    has_derived = _scalar(
-        con, "select count(*) from duckdb_tables() where table_name = 'person_event'"
-    )
+    has_derived = _scalar(con, "select count(*) from duckdb_tables() where table_name = 'person_event'")
     if not has_derived:
         refresh(con)
 
@@ -92,6 +89,4 @@ def programme_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 
 
 def set_programme_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute(
-        "insert or replace into programme values ($k, $v)", {"k": key, "v": value}
-    )
+    con.execute("insert or replace into programme values ($k, $v)", {"k": key, "v": value})

@@ -36,34 +36,134 @@ PLANNED_MINUTES = 90
 
 # Where participants come from: stage-1 states hold most of them.
 COUNTRY_SHARES = {
-    "RU": 0.38, "KZ": 0.13, "BY": 0.11, "AM": 0.08, "KG": 0.08,
-    "UZ": 0.06, "AZ": 0.04, "TJ": 0.04, "MD": 0.03, "TM": 0.02, "GE": 0.02, "UA": 0.01,
+    "RU": 0.38,
+    "KZ": 0.13,
+    "BY": 0.11,
+    "AM": 0.08,
+    "KG": 0.08,
+    "UZ": 0.06,
+    "AZ": 0.04,
+    "TJ": 0.04,
+    "MD": 0.03,
+    "TM": 0.02,
+    "GE": 0.02,
+    "UA": 0.01,
 }
 ROLE_SHARES = {
-    "executive": 0.26, "scientist": 0.22, "economist": 0.17, "student": 0.2,
-    "official": 0.08, "other": 0.07,
+    "executive": 0.26,
+    "scientist": 0.22,
+    "economist": 0.17,
+    "student": 0.2,
+    "official": 0.08,
+    "other": 0.07,
 }
 MAIL_DOMAINS = {
-    "RU": "mail.ru", "KZ": "inbox.kz", "BY": "tut.by", "AM": "yandex.am", "KG": "gmail.com",
-    "UZ": "umail.uz", "AZ": "box.az", "TJ": "mail.tj", "MD": "mail.md", "TM": "online.tm",
-    "GE": "gmail.com", "UA": "ukr.net",
+    "RU": "mail.ru",
+    "KZ": "inbox.kz",
+    "BY": "tut.by",
+    "AM": "yandex.am",
+    "KG": "gmail.com",
+    "UZ": "umail.uz",
+    "AZ": "box.az",
+    "TJ": "mail.tj",
+    "MD": "mail.md",
+    "TM": "online.tm",
+    "GE": "gmail.com",
+    "UA": "ukr.net",
 }
 FIRST_NAMES = (
-    "Александр", "Алексей", "Анна", "Айгерим", "Арман", "Асель", "Бахтиёр", "Виктор", "Гаянэ",
-    "Дмитрий", "Екатерина", "Елена", "Ерлан", "Жанна", "Зарина", "Игорь", "Ирина", "Камила",
-    "Марина", "Мария", "Нурлан", "Ольга", "Павел", "Рустам", "Светлана", "Сергей", "Тимур",
-    "Фарход", "Юлия", "Ярослав", "Artur", "Nino", "Olena", "Ion", "Murad", "Dilnoza",
+    "Александр",
+    "Алексей",
+    "Анна",
+    "Айгерим",
+    "Арман",
+    "Асель",
+    "Бахтиёр",
+    "Виктор",
+    "Гаянэ",
+    "Дмитрий",
+    "Екатерина",
+    "Елена",
+    "Ерлан",
+    "Жанна",
+    "Зарина",
+    "Игорь",
+    "Ирина",
+    "Камила",
+    "Марина",
+    "Мария",
+    "Нурлан",
+    "Ольга",
+    "Павел",
+    "Рустам",
+    "Светлана",
+    "Сергей",
+    "Тимур",
+    "Фарход",
+    "Юлия",
+    "Ярослав",
+    "Artur",
+    "Nino",
+    "Olena",
+    "Ion",
+    "Murad",
+    "Dilnoza",
 )
 LAST_NAMES = (
-    "Абдуллаев", "Алиев", "Асанов", "Бондаренко", "Васильев", "Григорян", "Гусейнов", "Давыдов",
-    "Ермеков", "Жумабаев", "Захаров", "Иванов", "Исмаилов", "Карапетян", "Ким", "Козлов",
-    "Кузнецов", "Лебедев", "Мамедов", "Морозов", "Назаров", "Новиков", "Омаров", "Петров",
-    "Попов", "Рахимов", "Саркисян", "Семёнов", "Смирнов", "Соколов", "Султанов", "Тимофеев",
-    "Турсунов", "Федоров", "Хасанов", "Шевченко", "Юсупов", "Якубов", "Ceban", "Beridze",
+    "Абдуллаев",
+    "Алиев",
+    "Асанов",
+    "Бондаренко",
+    "Васильев",
+    "Григорян",
+    "Гусейнов",
+    "Давыдов",
+    "Ермеков",
+    "Жумабаев",
+    "Захаров",
+    "Иванов",
+    "Исмаилов",
+    "Карапетян",
+    "Ким",
+    "Козлов",
+    "Кузнецов",
+    "Лебедев",
+    "Мамедов",
+    "Морозов",
+    "Назаров",
+    "Новиков",
+    "Омаров",
+    "Петров",
+    "Попов",
+    "Рахимов",
+    "Саркисян",
+    "Семёнов",
+    "Смирнов",
+    "Соколов",
+    "Султанов",
+    "Тимофеев",
+    "Турсунов",
+    "Федоров",
+    "Хасанов",
+    "Шевченко",
+    "Юсупов",
+    "Якубов",
+    "Ceban",
+    "Beridze",
 )
 PATRONYMICS = (
-    "Александрович", "Викторович", "Сергеевич", "Игоревич", "Олегович", "Маратович",
-    "Ринатович", "Павлович", "Андреевич", "Ильич", "Тимурович", "Юрьевич",
+    "Александрович",
+    "Викторович",
+    "Сергеевич",
+    "Игоревич",
+    "Олегович",
+    "Маратович",
+    "Ринатович",
+    "Павлович",
+    "Андреевич",
+    "Ильич",
+    "Тимурович",
+    "Юрьевич",
 )
 
 
@@ -86,18 +186,20 @@ def _events(size: DemoSize) -> pd.DataFrame:
         season, topic = divmod(i, len(TOPICS))
         topic_en, topic_ru = TOPICS[topic]
         series = SERIES if size.n_events <= len(TOPICS) else f"{SERIES}, season {season + 1}"
-        rows.append({
-            "event_id": i + 1,
-            "event_key": f"clusters-{season + 1:02d}-{topic + 1}",
-            "series": series,
-            "title": f"{topic_en} / {topic_ru}",
-            "topic": topic_en,
-            "starts_at": FIRST_START_UTC + timedelta(weeks=i),
-            "planned_minutes": PLANNED_MINUTES,
-            "host": HOST,
-            "platform": "Zoom" if i % 2 == 0 else "MTS Link",
-            "platform_event_id": f"{900_000_000 + i}",
-        })
+        rows.append(
+            {
+                "event_id": i + 1,
+                "event_key": f"clusters-{season + 1:02d}-{topic + 1}",
+                "series": series,
+                "title": f"{topic_en} / {topic_ru}",
+                "topic": topic_en,
+                "starts_at": FIRST_START_UTC + timedelta(weeks=i),
+                "planned_minutes": PLANNED_MINUTES,
+                "host": HOST,
+                "platform": "Zoom" if i % 2 == 0 else "MTS Link",
+                "platform_event_id": f"{900_000_000 + i}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -119,15 +221,21 @@ def _people(rng: np.random.Generator, n_people: int) -> pd.DataFrame:
     name = pd.Series(first) + " " + pd.Series(last)
     # 5% join as guests with no e-mail: their identity is a unique full name.
     is_guest = rng.random(n_people) < 0.05
-    guest_name = name + " " + pd.Series(np.array(PATRONYMICS)[ids % len(PATRONYMICS)]) + " " + pd.Series(ids).astype(str)
-    people = pd.DataFrame({
-        "person_id": ids.astype(np.int32),
-        "email": email.where(~is_guest, None),
-        "display_name": name.where(~is_guest, guest_name),
-        "true_country": country,
-        "true_role": role,
-    })
-    key = ("email:" + people["email"].str.lower()).where(~is_guest, "name:" + people["display_name"].str.casefold().str.replace("ё", "е"))
+    guest_name = (
+        name + " " + pd.Series(np.array(PATRONYMICS)[ids % len(PATRONYMICS)]) + " " + pd.Series(ids).astype(str)
+    )
+    people = pd.DataFrame(
+        {
+            "person_id": ids.astype(np.int32),
+            "email": email.where(~is_guest, None),
+            "display_name": name.where(~is_guest, guest_name),
+            "true_country": country,
+            "true_role": role,
+        }
+    )
+    key = ("email:" + people["email"].str.lower()).where(
+        ~is_guest, "name:" + people["display_name"].str.casefold().str.replace("ё", "е")
+    )
     people["identity_key"] = key
     return people
 
@@ -174,13 +282,16 @@ def build_demo(con: duckdb.DuckDBPyConnection, participants: int = 300, seed: in
     events = _events(size)
     n_no_show_only = max(1, participants // 12)  # registered, never came
     people = _people(rng, participants + n_no_show_only)
-    staff = pd.DataFrame({
-        "person_id": np.array([len(people) + 1, len(people) + 2], dtype=np.int32),
-        "email": ["photonics.cluster@perm.example", "moderator@programme.example"],
-        "display_name": ["Ведущий кластера «Фотоника»", "Модератор программы"],
-        "true_country": ["RU", "RU"], "true_role": ["executive", "official"],
-        "identity_key": ["email:photonics.cluster@perm.example", "email:moderator@programme.example"],
-    })
+    staff = pd.DataFrame(
+        {
+            "person_id": np.array([len(people) + 1, len(people) + 2], dtype=np.int32),
+            "email": ["photonics.cluster@perm.example", "moderator@programme.example"],
+            "display_name": ["Ведущий кластера «Фотоника»", "Модератор программы"],
+            "true_country": ["RU", "RU"],
+            "true_role": ["executive", "official"],
+            "identity_key": ["email:photonics.cluster@perm.example", "email:moderator@programme.example"],
+        }
+    )
 
     attended = _attended_pairs(rng, participants, size)
     rows = _intervals(rng, attended, events)
@@ -193,12 +304,23 @@ def build_demo(con: duckdb.DuckDBPyConnection, participants: int = 300, seed: in
     rows["role"] = None
     rows["source"] = np.where(rows["event_id"] % 2 == 1, "zoom", "mts-link")
 
-    staff_rows = pd.DataFrame([
-        {"person_id": pid, "event_id": e.event_id, "joined_at": e.starts_at - timedelta(minutes=15),
-         "left_at": e.starts_at + timedelta(minutes=PLANNED_MINUTES + 5), "country": "RU",
-         "is_staff": True, "staff_role": staff_role, "role": None, "source": "zoom"}
-        for e in events.itertuples() for pid, staff_role in zip(staff["person_id"], ("host", "co-host"))
-    ])
+    staff_rows = pd.DataFrame(
+        [
+            {
+                "person_id": pid,
+                "event_id": e.event_id,
+                "joined_at": e.starts_at - timedelta(minutes=15),
+                "left_at": e.starts_at + timedelta(minutes=PLANNED_MINUTES + 5),
+                "country": "RU",
+                "is_staff": True,
+                "staff_role": staff_role,
+                "role": None,
+                "source": "zoom",
+            }
+            for e in events.itertuples()
+            for pid, staff_role in zip(staff["person_id"], ("host", "co-host"), strict=True)
+        ]
+    )
 
     registrations = _registrations(rng, attended, participants, n_no_show_only, size, events, truth)
 
@@ -214,14 +336,18 @@ def _registrations(rng, attended, participants, n_no_show_only, size, events, tr
     came = attended[~walked_in]
     # No-shows: participants registering for a webinar they then missed, and persons
     # who registered and never came to any.
-    extra = pd.DataFrame({
-        "person_id": rng.integers(1, participants + 1, len(attended) // 4).astype(np.int32),
-        "event_id": rng.integers(1, size.n_events + 1, len(attended) // 4).astype(np.int16),
-    })
-    only = pd.DataFrame({
-        "person_id": np.arange(participants + 1, participants + n_no_show_only + 1, dtype=np.int32),
-        "event_id": rng.integers(1, size.n_events + 1, n_no_show_only).astype(np.int16),
-    })
+    extra = pd.DataFrame(
+        {
+            "person_id": rng.integers(1, participants + 1, len(attended) // 4).astype(np.int32),
+            "event_id": rng.integers(1, size.n_events + 1, len(attended) // 4).astype(np.int16),
+        }
+    )
+    only = pd.DataFrame(
+        {
+            "person_id": np.arange(participants + 1, participants + n_no_show_only + 1, dtype=np.int32),
+            "event_id": rng.integers(1, size.n_events + 1, n_no_show_only).astype(np.int16),
+        }
+    )
     regs = pd.concat([came, extra, only]).drop_duplicates(["person_id", "event_id"], ignore_index=True)
     starts = events.set_index("event_id").loc[regs["event_id"], "starts_at"].to_numpy()
     days_before = rng.uniform(0.2, 14, len(regs))
@@ -245,9 +371,12 @@ def _write(con, events, people, registrations, attendance) -> None:
         con.execute("insert into participants by name select * from demo_people")
         con.register("demo_registrations", registrations)
         con.execute("insert into registrations by name select * from demo_registrations")
-        con.register("demo_attendance", attendance[
-            ["person_id", "event_id", "joined_at", "left_at", "is_staff", "staff_role", "country", "role", "source"]
-        ])
+        con.register(
+            "demo_attendance",
+            attendance[
+                ["person_id", "event_id", "joined_at", "left_at", "is_staff", "staff_role", "country", "role", "source"]
+            ],
+        )
         con.execute("insert into attendance by name select * from demo_attendance")
         con.execute("commit")
     except Exception:

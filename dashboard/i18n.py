@@ -41,7 +41,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Share of registrations whose person attended that same webinar.",
     },
     "repeat_participants": {"ru": "Повторные участники", "en": "Repeat participants"},
-    "repeat_help": {"ru": "Участники двух и более вебинаров выборки.", "en": "Participants of two or more webinars of the selection."},
+    "repeat_help": {
+        "ru": "Участники двух и более вебинаров выборки.",
+        "en": "Participants of two or more webinars of the selection.",
+    },
     "median_minutes": {"ru": "Медиана минут", "en": "Median minutes"},
     "median_minutes_help": {
         "ru": "Медиана времени одного участника на одном вебинаре; переподключения объединяются.",
@@ -142,4 +145,6 @@ def signed(value: float, lang: str, decimals: int = 1) -> str:
 def percent(share: float | None, lang: str, decimals: int = 0) -> str:
     if share is None or pd.isna(share):
         return "—"
-    return number(share * 100, lang, decimals) + "\u00a0%" if lang == "ru" else number(share * 100, lang, decimals) + "%"
+    return (
+        number(share * 100, lang, decimals) + "\u00a0%" if lang == "ru" else number(share * 100, lang, decimals) + "%"
+    )

@@ -40,7 +40,7 @@ def headline_kpis(con, filters: Filters) -> dict:
     """The one row of headline figures as a dict of plain Python values."""
     cursor = con.cursor().execute(sql("headline_kpis"), bound("headline_kpis", filters))
     row = cursor.fetchall()[0]
-    return {col[0]: value for col, value in zip(cursor.description, row)}
+    return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
 def reach_by_country_and_role(con, filters: Filters) -> pd.DataFrame:

@@ -49,12 +49,14 @@ def stage_coverage(country_totals: pd.DataFrame, countries: pd.DataFrame) -> pd.
     for stage in STAGES:
         members = set(countries.loc[countries["stage"] == stage, "iso2"])
         reached = members & set(country_totals.loc[country_totals["participants"] > 0, "country"])
-        rows.append({
-            "stage": stage,
-            "countries_in_stage": len(members),
-            "countries_reached": len(reached),
-            "coverage": len(reached) / len(members) if members else None,
-        })
+        rows.append(
+            {
+                "stage": stage,
+                "countries_in_stage": len(members),
+                "countries_reached": len(reached),
+                "coverage": len(reached) / len(members) if members else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -86,8 +88,9 @@ def kpi_deltas(cumulative: pd.DataFrame, webinars: pd.DataFrame) -> dict:
     }
 
 
-def overview(con: duckdb.DuckDBPyConnection, filters: Filters, countries: pd.DataFrame,
-             roles: pd.DataFrame) -> Overview:
+def overview(
+    con: duckdb.DuckDBPyConnection, filters: Filters, countries: pd.DataFrame, roles: pd.DataFrame
+) -> Overview:
     """Every figure of the overview page for one selection."""
     matrix = queries.reach_by_country_and_role(con, filters)
     country_totals = by_country(matrix, countries)

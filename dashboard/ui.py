@@ -60,19 +60,23 @@ def _seed_widgets(state: UrlState, webinars: pd.DataFrame) -> None:
         return
     f = state.filters
     dates = pd.to_datetime(webinars["event_date"]).dt.date
-    st.session_state.update({
-        "_seeded": True,
-        "_url_ignored": state.ignored,
-        "lang": state.lang,
-        "f_countries": list(f.countries or []),
-        "f_roles": list(f.roles or []),
-        "f_events": list(f.events or []),
-        "f_series": list(f.series or []),
-        "f_stages": list(f.stages or []),
-        "f_dates": (f.date_from or (dates.min() if len(dates) else date.today()),
-                    f.date_to or (dates.max() if len(dates) else date.today())),
-        "f_min": int(f.min_minutes or 0),
-    })
+    st.session_state.update(
+        {
+            "_seeded": True,
+            "_url_ignored": state.ignored,
+            "lang": state.lang,
+            "f_countries": list(f.countries or []),
+            "f_roles": list(f.roles or []),
+            "f_events": list(f.events or []),
+            "f_series": list(f.series or []),
+            "f_stages": list(f.stages or []),
+            "f_dates": (
+                f.date_from or (dates.min() if len(dates) else date.today()),
+                f.date_to or (dates.max() if len(dates) else date.today()),
+            ),
+            "f_min": int(f.min_minutes or 0),
+        }
+    )
 
 
 def _reset() -> None:
@@ -86,21 +90,36 @@ def _sidebar(lang: str, country_options, roles, webinars) -> Filters:
     sb = st.sidebar
     sb.header(t("filters", lang))
     countries = sb.multiselect(
-        t("country", lang), options=list(country_options["iso2"]) + ["unknown"], key="f_countries",
-        format_func=lambda c: country_name(c, lang, country_options), placeholder=t("all", lang))
+        t("country", lang),
+        options=list(country_options["iso2"]) + ["unknown"],
+        key="f_countries",
+        format_func=lambda c: country_name(c, lang, country_options),
+        placeholder=t("all", lang),
+    )
     roles_chosen = sb.multiselect(
-        t("role", lang), options=list(roles["code"]), key="f_roles",
-        format_func=lambda r: role_label(r, lang, roles), placeholder=t("all", lang))
+        t("role", lang),
+        options=list(roles["code"]),
+        key="f_roles",
+        format_func=lambda r: role_label(r, lang, roles),
+        placeholder=t("all", lang),
+    )
     stages = sb.multiselect(
-        t("stage", lang), options=[1, 2], key="f_stages",
-        format_func=lambda s: t("stage_n", lang, n=s), placeholder=t("all", lang))
+        t("stage", lang),
+        options=[1, 2],
+        key="f_stages",
+        format_func=lambda s: t("stage_n", lang, n=s),
+        placeholder=t("all", lang),
+    )
     series = sb.multiselect(
-        t("series", lang), options=sorted(webinars["series"].dropna().unique()), key="f_series",
-        placeholder=t("all", lang))
+        t("series", lang),
+        options=sorted(webinars["series"].dropna().unique()),
+        key="f_series",
+        placeholder=t("all", lang),
+    )
     titles = {r.event_key: f"{pd.Timestamp(r.event_date):%d.%m} · {r.title}" for r in webinars.itertuples()}
     events = sb.multiselect(
-        t("webinar", lang), options=list(titles), key="f_events", format_func=titles.get,
-        placeholder=t("all", lang))
+        t("webinar", lang), options=list(titles), key="f_events", format_func=titles.get, placeholder=t("all", lang)
+    )
     dates = sb.date_input(t("dates", lang), key="f_dates", format="DD.MM.YYYY")
     minimum = sb.number_input(t("min_minutes", lang), min_value=0, max_value=600, step=5, key="f_min")
     sb.button(t("reset", lang), on_click=_reset, width="stretch")
@@ -112,9 +131,13 @@ def _sidebar(lang: str, country_options, roles, webinars) -> Filters:
         date_from = None if date_from == all_dates.min() else date_from
         date_to = None if date_to == all_dates.max() else date_to
     return Filters(
-        countries=tuple(countries) or None, roles=tuple(roles_chosen) or None,
-        events=tuple(events) or None, series=tuple(series) or None,
-        date_from=date_from, date_to=date_to, stages=tuple(stages) or None,
+        countries=tuple(countries) or None,
+        roles=tuple(roles_chosen) or None,
+        events=tuple(events) or None,
+        series=tuple(series) or None,
+        date_from=date_from,
+        date_to=date_to,
+        stages=tuple(stages) or None,
         min_minutes=float(minimum) or None,
     )
 
@@ -130,15 +153,22 @@ def page_context() -> PageContext:
     _seed_widgets(state, webinars)
 
     lang = st.sidebar.segmented_control(
-        "Язык / Language", options=list(LANGUAGES), key="lang",
-        format_func=lambda code: {"ru": "Русский", "en": "English"}[code])
+        "Язык / Language",
+        options=list(LANGUAGES),
+        key="lang",
+        format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
+    )
     lang = lang or "ru"
     filters = _sidebar(lang, country_options, roles, webinars)
     st.query_params.from_dict(to_params(lang, filters))
     if st.session_state.get("_url_ignored"):
         st.warning(t("bad_url", lang, items=", ".join(st.session_state["_url_ignored"])), icon="⚠️")
     return PageContext(
-        con=con, lang=lang, filters=filters, countries=countries, roles=roles,
+        con=con,
+        lang=lang,
+        filters=filters,
+        countries=countries,
+        roles=roles,
         timezone=database.programme_setting(con, "timezone") or "UTC",
         programme=database.programme_setting(con, "title") or "",
     )
@@ -148,5 +178,8 @@ def plotly_config() -> dict:
     """Plotly options: maps read their shapes from this server, never from a CDN."""
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}" if base else ""
-    return {"topojsonURL": f"{prefix}/app/static/topojson/", "displaylogo": False,
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    return {
+        "topojsonURL": f"{prefix}/app/static/topojson/",
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }

@@ -6,9 +6,9 @@ never passed on to SQL.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping, Sequence
 
 from dashboard.filters import Filters
 from dashboard.i18n import language

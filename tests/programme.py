@@ -71,17 +71,23 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Write the tiny programme into an initialised database and derive the facts."""
     con.executemany(
         "insert into events (event_id, event_key, series, title, starts_at, planned_minutes, platform)"
-        " values (?, ?, ?, ?, ?, 90, 'Zoom')", EVENTS)
+        " values (?, ?, ?, ?, ?, 90, 'Zoom')",
+        EVENTS,
+    )
     con.executemany(
         "insert into participants (person_id, identity_key, display_name, email) values (?, ?, ?, ?)",
-        [(pid, identity_key(email, name), name, email) for pid, email, name in PERSONS])
+        [(pid, identity_key(email, name), name, email) for pid, email, name in PERSONS],
+    )
     con.executemany(
         "insert into registrations (person_id, event_id, registered_at, source, country, role)"
-        " values (?, ?, ?, 'form', ?, ?)", REGISTRATIONS)
+        " values (?, ?, ?, 'form', ?, ?)",
+        REGISTRATIONS,
+    )
     con.executemany(
         "insert into attendance (person_id, event_id, joined_at, left_at, is_staff, staff_role, country, source)"
         " values (?, ?, ?, ?, ?, ?, ?, 'zoom')",
-        [(p, e, ts(j), ts(l), s, r, c) for p, e, j, l, s, r, c in ATTENDANCE])
+        [(p, e, ts(joined), ts(left), s, r, c) for p, e, joined, left, s, r, c in ATTENDANCE],
+    )
     database.set_programme_setting(con, "timezone", TZ)
     database.set_programme_setting(con, "title", "Tiny test programme")
     database.refresh(con)

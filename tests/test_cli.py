@@ -9,9 +9,17 @@ def test_report_json(tiny_db_file, capsys):
     assert cli.main(["report", "--db", str(tiny_db_file), "--json", "--country", "ru", "--country", "KZ"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report == {
-        "participants": 2, "registrants": 1, "attendance_rate": 1.0, "attendances": 3, "events": 3,
-        "countries": 2, "repeat_participants": 1, "minutes_total": 165.0, "median_minutes": 60.0,
-        "by_country": {"KZ": 1, "RU": 1}, "by_role": {"scientist": 1, "unknown": 1},
+        "participants": 2,
+        "registrants": 1,
+        "attendance_rate": 1.0,
+        "attendances": 3,
+        "events": 3,
+        "countries": 2,
+        "repeat_participants": 1,
+        "minutes_total": 165.0,
+        "median_minutes": 60.0,
+        "by_country": {"KZ": 1, "RU": 1},
+        "by_role": {"scientist": 1, "unknown": 1},
         "peak_concurrent": {"w1": 1, "w2": 1, "w3": 1},
     }
 

@@ -11,8 +11,7 @@ def test_demo_programme_shape(demo_con):
     assert kpis["events"] >= 4
     assert kpis["repeat_participants"] > 0
 
-    no_shows = con.execute(
-        "select count(*) from person_event where is_registered and minutes is null").fetchall()[0][0]
+    no_shows = con.execute("select count(*) from person_event where is_registered and minutes is null").fetchall()[0][0]
     assert no_shows > 0
     rejoin_pairs, overlapping_pairs = con.execute("""
         select count(*) filter (where n > 1), count(*) filter (where has_overlap)
@@ -41,7 +40,8 @@ def test_demo_is_deterministic():
         con = database.connect_memory()
         demo.build_demo(con, participants=300, seed=seed)
         return queries.headline_kpis(con, Filters()), con.execute(
-            "select count(*), sum(epoch(left_at)) from attendance").fetchall()
+            "select count(*), sum(epoch(left_at)) from attendance"
+        ).fetchall()
 
     assert figures(7) == figures(7)
     assert figures(7) != figures(8)

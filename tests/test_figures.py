@@ -7,11 +7,13 @@ from dashboard import figures, reference
 
 COUNTRIES = reference.countries()
 ROLES = reference.roles()
-BY_COUNTRY = pd.DataFrame({
-    "country": ["RU", "UZ", "GE", "unknown", "KZ"],
-    "stage": pd.array([1, 2, None, None, 1], dtype="Int64"),
-    "participants": [10, 4, 3, 2, 1],
-})
+BY_COUNTRY = pd.DataFrame(
+    {
+        "country": ["RU", "UZ", "GE", "unknown", "KZ"],
+        "stage": pd.array([1, 2, None, None, 1], dtype="Int64"),
+        "participants": [10, 4, 3, 2, 1],
+    }
+)
 
 
 def test_country_bars_are_grouped_by_stage_with_unknown_kept():
@@ -37,7 +39,10 @@ def test_map_shows_known_countries_by_iso3():
     fig = figures.country_map(BY_COUNTRY, COUNTRIES, "en")
     (trace,) = fig.data
     assert (list(trace.locations), list(trace.z), list(trace.text)) == (
-        ["RUS", "UZB", "GEO", "KAZ"], [10, 4, 3, 1], ["Russia", "Uzbekistan", "Georgia", "Kazakhstan"])
+        ["RUS", "UZB", "GEO", "KAZ"],
+        [10, 4, 3, 1],
+        ["Russia", "Uzbekistan", "Georgia", "Kazakhstan"],
+    )
     assert trace.locationmode == "ISO-3"
 
 
@@ -45,15 +50,22 @@ def test_role_bars_follow_role_order_and_translate():
     by_role = pd.DataFrame({"role": ["executive", "student", "unknown"], "participants": [5, 3, 1]})
     fig = figures.role_bars(by_role, ROLES, "en")
     assert list(fig.data[0].x) == [5, 3, 1]
-    assert list(fig.data[0].y) == ["Heads of enterprises and<br>organisations", "Students and<br>postgraduates",
-                                   "Role not stated"]
+    assert list(fig.data[0].y) == [
+        "Heads of enterprises and<br>organisations",
+        "Students and<br>postgraduates",
+        "Role not stated",
+    ]
 
 
 def test_cumulative_reach_has_line_and_bars():
-    cumulative = pd.DataFrame({
-        "event_date": pd.to_datetime(["2026-10-01", "2026-10-08"]), "title": ["A", "B"],
-        "new_participants": [5, 2], "cumulative_participants": [5, 7],
-    })
+    cumulative = pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2026-10-01", "2026-10-08"]),
+            "title": ["A", "B"],
+            "new_participants": [5, 2],
+            "cumulative_participants": [5, 7],
+        }
+    )
     fig = figures.cumulative_reach(cumulative, "ru")
     bars, line = fig.data
     assert (bars.type, list(bars.y), bars.name) == ("bar", [5, 2], "Новые на вебинаре")
@@ -63,15 +75,30 @@ def test_cumulative_reach_has_line_and_bars():
 
 
 def test_webinar_table_is_translated_and_rounded():
-    webinars = pd.DataFrame({
-        "event_date": pd.to_datetime(["2026-10-01"]), "title": ["A"], "platform": ["Zoom"],
-        "registrants": [4], "participants": [3], "attendance_rate": [2 / 3],
-        "median_minutes": [47.56], "peak_concurrent": [2],
-    })
-    expected = pd.DataFrame({
-        "Date": ["01.10.2026"], "Webinar": ["A"], "Platform": ["Zoom"], "Registrants": [4],
-        "Participants": [3], "Attendance, %": [66.7], "Median, min": [47.6], "Peak concurrent": [2],
-    })
+    webinars = pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2026-10-01"]),
+            "title": ["A"],
+            "platform": ["Zoom"],
+            "registrants": [4],
+            "participants": [3],
+            "attendance_rate": [2 / 3],
+            "median_minutes": [47.56],
+            "peak_concurrent": [2],
+        }
+    )
+    expected = pd.DataFrame(
+        {
+            "Date": ["01.10.2026"],
+            "Webinar": ["A"],
+            "Platform": ["Zoom"],
+            "Registrants": [4],
+            "Participants": [3],
+            "Attendance, %": [66.7],
+            "Median, min": [47.6],
+            "Peak concurrent": [2],
+        }
+    )
     pd.testing.assert_frame_equal(figures.webinar_table(webinars, "en"), expected, check_dtype=False)
 
 

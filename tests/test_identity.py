@@ -3,26 +3,32 @@ import pytest
 from dashboard.identity import identity_key, normalise_email, normalise_name
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("  Ann.Lee@Example.ORG ", "ann.lee@example.org"),
-    ("ann@example", None),  # no dot in the domain
-    ("гость", None),
-    ("", None),
-    (None, None),
-    ("a b@example.org", None),
-    ("a@@example.org", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Ann.Lee@Example.ORG ", "ann.lee@example.org"),
+        ("ann@example", None),  # no dot in the domain
+        ("гость", None),
+        ("", None),
+        (None, None),
+        ("a b@example.org", None),
+        ("a@@example.org", None),
+    ],
+)
 def test_normalise_email(raw, expected):
     assert normalise_email(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("  Ёлкина   Мария ", "елкина мария"),
-    ("ЕЛКИНА\tмария", "елкина мария"),
-    ("STRASSE Groß", "strasse gross"),  # case-folded, not only lower-cased
-    ("   ", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Ёлкина   Мария ", "елкина мария"),
+        ("ЕЛКИНА\tмария", "елкина мария"),
+        ("STRASSE Groß", "strasse gross"),  # case-folded, not only lower-cased
+        ("   ", None),
+        (None, None),
+    ],
+)
 def test_normalise_name(raw, expected):
     assert normalise_name(raw) == expected
 

@@ -43,34 +43,43 @@ def test_person_attributes_follow_the_rules(tiny):
 def test_identity_keys_are_normalised(tiny):
     keys = [r[0] for r in tiny.execute("select identity_key from participants order by person_id").fetchall()]
     assert keys == [
-        "email:ann@x.org", "name:елкина мария", "email:bob@y.org", "email:cara@z.org",
-        "email:host@perm.ru", "email:dan@q.kz", "email:eve@w.org",
+        "email:ann@x.org",
+        "name:елкина мария",
+        "email:bob@y.org",
+        "email:cara@z.org",
+        "email:host@perm.ru",
+        "email:dan@q.kz",
+        "email:eve@w.org",
     ]
 
 
 def test_webinar_table(tiny):
     table = queries.webinars(tiny, Filters())
-    expected = pd.DataFrame({
-        "event_key": ["w1", "w2", "w3"],
-        "event_date": [date(2026, 10, 1), date(2026, 10, 8), date(2026, 10, 16)],  # w3: 01:00 in Perm
-        "registrants": [2, 3, 1],
-        "participants": [2, 3, 1],
-        "attendance_rate": [0.5, 1.0, 0.0],
-        "median_minutes": [55.0, 30.0, 60.0],
-        # w1: P1 and P2 together 06:10-06:50. w2: at 06:05 P4 leaves as P3 joins: still 2, not 3.
-        "peak_concurrent": [2, 2, 1],
-    })
+    expected = pd.DataFrame(
+        {
+            "event_key": ["w1", "w2", "w3"],
+            "event_date": [date(2026, 10, 1), date(2026, 10, 8), date(2026, 10, 16)],  # w3: 01:00 in Perm
+            "registrants": [2, 3, 1],
+            "participants": [2, 3, 1],
+            "attendance_rate": [0.5, 1.0, 0.0],
+            "median_minutes": [55.0, 30.0, 60.0],
+            # w1: P1 and P2 together 06:10-06:50. w2: at 06:05 P4 leaves as P3 joins: still 2, not 3.
+            "peak_concurrent": [2, 2, 1],
+        }
+    )
     got = table[expected.columns].assign(event_date=lambda d: pd.to_datetime(d["event_date"]).dt.date)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
 def test_reach_by_country_keeps_unknown(tiny):
     got = queries.reach_by_country(tiny, Filters())
-    expected = pd.DataFrame({
-        "country": ["AM", "BY", "KZ", "RU", "unknown"],
-        "stage": [1, 1, 1, 1, None],
-        "participants": [1, 1, 1, 1, 1],
-    })
+    expected = pd.DataFrame(
+        {
+            "country": ["AM", "BY", "KZ", "RU", "unknown"],
+            "stage": [1, 1, 1, 1, None],
+            "participants": [1, 1, 1, 1, 1],
+        }
+    )
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
@@ -83,75 +92,197 @@ def test_reach_by_role(tiny):
 def test_matrix_margins_are_reach_by_country_and_by_role(tiny):
     matrix = queries.reach_by_country_and_role(tiny, Filters())
     assert sorted(matrix.itertuples(index=False, name=None)) == [
-        ("AM", "student", 1), ("BY", "unknown", 1), ("KZ", "unknown", 1),
-        ("RU", "scientist", 1), ("unknown", "official", 1),
+        ("AM", "student", 1),
+        ("BY", "unknown", 1),
+        ("KZ", "unknown", 1),
+        ("RU", "scientist", 1),
+        ("unknown", "official", 1),
     ]
     countries = queries.run(tiny, "countries", Filters())
     roles = queries.run(tiny, "roles", Filters())
     pd.testing.assert_frame_equal(
-        reach.by_country(matrix, countries), queries.reach_by_country(tiny, Filters()), check_dtype=False)
+        reach.by_country(matrix, countries), queries.reach_by_country(tiny, Filters()), check_dtype=False
+    )
     pd.testing.assert_frame_equal(
-        reach.by_role(matrix, roles), queries.reach_by_role(tiny, Filters()), check_dtype=False)
+        reach.by_role(matrix, roles), queries.reach_by_role(tiny, Filters()), check_dtype=False
+    )
 
 
 def test_cumulative_reach(tiny):
     got = queries.cumulative_reach(tiny, Filters())
-    expected = pd.DataFrame({
-        "event_key": ["w1", "w2", "w3"],
-        "participants": [2, 3, 1],
-        "new_participants": [2, 2, 1],  # P1 P2 | P3 P4 | P6
-        "cumulative_participants": [2, 4, 5],
-        "new_countries": [2, 1, 1],  # RU BY | AM (P4 is unknown) | KZ
-        "cumulative_countries": [2, 3, 4],
-    })
+    expected = pd.DataFrame(
+        {
+            "event_key": ["w1", "w2", "w3"],
+            "participants": [2, 3, 1],
+            "new_participants": [2, 2, 1],  # P1 P2 | P3 P4 | P6
+            "cumulative_participants": [2, 4, 5],
+            "new_countries": [2, 1, 1],  # RU BY | AM (P4 is unknown) | KZ
+            "cumulative_countries": [2, 3, 4],
+        }
+    )
     pd.testing.assert_frame_equal(got[expected.columns], expected, check_dtype=False)
 
 
 def test_stage_coverage(tiny):
     countries = queries.run(tiny, "countries", Filters())
     got = reach.stage_coverage(queries.reach_by_country(tiny, Filters()), countries)
-    expected = pd.DataFrame({
-        "stage": [1, 2], "countries_in_stage": [5, 5], "countries_reached": [4, 0], "coverage": [0.8, 0.0],
-    })
+    expected = pd.DataFrame(
+        {
+            "stage": [1, 2],
+            "countries_in_stage": [5, 5],
+            "countries_reached": [4, 0],
+            "coverage": [0.8, 0.0],
+        }
+    )
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (Filters(countries=("RU",)),  # P1 only
-         dict(participants=1, registrants=1, attendance_rate=1.0, attendances=2, repeat_participants=1,
-              countries=1, minutes_total=105.0, events=3)),
-        (Filters(countries=("unknown",)),  # P4 only
-         dict(participants=1, registrants=1, attendance_rate=1.0, attendances=1, repeat_participants=0,
-              countries=0, minutes_total=5.0, events=3)),
-        (Filters(roles=("unknown",)),  # P2 and P6, neither registered
-         dict(participants=2, registrants=0, attendance_rate=None, attendances=2, repeat_participants=0,
-              countries=2, minutes_total=110.0, events=3)),
-        (Filters(stages=(1,)),  # RU BY AM KZ: P1 P2 P3 P6; P7 (UZ) is stage 2, P4 unknown
-         dict(participants=4, registrants=2, attendance_rate=0.75, attendances=5, repeat_participants=1,
-              countries=4, minutes_total=245.0, events=3)),
-        (Filters(stages=(2,)),  # P7 (UZ) registered and did not come
-         dict(participants=0, registrants=1, attendance_rate=0.0, attendances=0, repeat_participants=0,
-              countries=0, minutes_total=0.0, events=3)),
-        (Filters(date_from=date(2026, 10, 16)),  # w3 only: its local date is the 16th
-         dict(participants=1, registrants=1, attendance_rate=0.0, attendances=1, repeat_participants=0,
-              countries=1, minutes_total=60.0, events=1)),
-        (Filters(date_to=date(2026, 10, 15)),  # w1 and w2
-         dict(participants=4, registrants=3, attendance_rate=0.8, attendances=5, repeat_participants=1,
-              countries=3, minutes_total=190.0, events=2)),
-        (Filters(events=("w2",)),
-         dict(participants=3, registrants=3, attendance_rate=1.0, attendances=3, repeat_participants=0,
-              countries=2, minutes_total=80.0, events=1)),
-        (Filters(series=("T",)),
-         dict(participants=1, registrants=1, attendance_rate=0.0, attendances=1, repeat_participants=0,
-              countries=1, minutes_total=60.0, events=1)),
-        (Filters(min_minutes=40),  # P1w1 60, P1w2 45, P2w1 50, P6w3 60 count; regs attended: P1w1 P1w2
-         dict(participants=3, registrants=4, attendance_rate=2 / 6, attendances=4, repeat_participants=1,
-              countries=3, minutes_total=215.0, events=3)),
-        (Filters(countries=("RU", "KZ"), roles=("scientist",)),  # P1
-         dict(participants=1, registrants=1, attendance_rate=1.0, attendances=2, repeat_participants=1,
-              countries=1, minutes_total=105.0, events=3)),
+        (
+            Filters(countries=("RU",)),  # P1 only
+            dict(
+                participants=1,
+                registrants=1,
+                attendance_rate=1.0,
+                attendances=2,
+                repeat_participants=1,
+                countries=1,
+                minutes_total=105.0,
+                events=3,
+            ),
+        ),
+        (
+            Filters(countries=("unknown",)),  # P4 only
+            dict(
+                participants=1,
+                registrants=1,
+                attendance_rate=1.0,
+                attendances=1,
+                repeat_participants=0,
+                countries=0,
+                minutes_total=5.0,
+                events=3,
+            ),
+        ),
+        (
+            Filters(roles=("unknown",)),  # P2 and P6, neither registered
+            dict(
+                participants=2,
+                registrants=0,
+                attendance_rate=None,
+                attendances=2,
+                repeat_participants=0,
+                countries=2,
+                minutes_total=110.0,
+                events=3,
+            ),
+        ),
+        (
+            Filters(stages=(1,)),  # RU BY AM KZ: P1 P2 P3 P6; P7 (UZ) is stage 2, P4 unknown
+            dict(
+                participants=4,
+                registrants=2,
+                attendance_rate=0.75,
+                attendances=5,
+                repeat_participants=1,
+                countries=4,
+                minutes_total=245.0,
+                events=3,
+            ),
+        ),
+        (
+            Filters(stages=(2,)),  # P7 (UZ) registered and did not come
+            dict(
+                participants=0,
+                registrants=1,
+                attendance_rate=0.0,
+                attendances=0,
+                repeat_participants=0,
+                countries=0,
+                minutes_total=0.0,
+                events=3,
+            ),
+        ),
+        (
+            Filters(date_from=date(2026, 10, 16)),  # w3 only: its local date is the 16th
+            dict(
+                participants=1,
+                registrants=1,
+                attendance_rate=0.0,
+                attendances=1,
+                repeat_participants=0,
+                countries=1,
+                minutes_total=60.0,
+                events=1,
+            ),
+        ),
+        (
+            Filters(date_to=date(2026, 10, 15)),  # w1 and w2
+            dict(
+                participants=4,
+                registrants=3,
+                attendance_rate=0.8,
+                attendances=5,
+                repeat_participants=1,
+                countries=3,
+                minutes_total=190.0,
+                events=2,
+            ),
+        ),
+        (
+            Filters(events=("w2",)),
+            dict(
+                participants=3,
+                registrants=3,
+                attendance_rate=1.0,
+                attendances=3,
+                repeat_participants=0,
+                countries=2,
+                minutes_total=80.0,
+                events=1,
+            ),
+        ),
+        (
+            Filters(series=("T",)),
+            dict(
+                participants=1,
+                registrants=1,
+                attendance_rate=0.0,
+                attendances=1,
+                repeat_participants=0,
+                countries=1,
+                minutes_total=60.0,
+                events=1,
+            ),
+        ),
+        (
+            Filters(min_minutes=40),  # P1w1 60, P1w2 45, P2w1 50, P6w3 60 count; regs attended: P1w1 P1w2
+            dict(
+                participants=3,
+                registrants=4,
+                attendance_rate=2 / 6,
+                attendances=4,
+                repeat_participants=1,
+                countries=3,
+                minutes_total=215.0,
+                events=3,
+            ),
+        ),
+        (
+            Filters(countries=("RU", "KZ"), roles=("scientist",)),  # P1
+            dict(
+                participants=1,
+                registrants=1,
+                attendance_rate=1.0,
+                attendances=2,
+                repeat_participants=1,
+                countries=1,
+                minutes_total=105.0,
+                events=3,
+            ),
+        ),
     ],
 )
 def test_filters(tiny, filters, expected):
@@ -164,13 +295,23 @@ def test_minimum_minutes_applies_to_peak_concurrent(tiny):
     table = queries.webinars(tiny, Filters(min_minutes=40))
     # w2: only P1 (45 min) counts; P3 (30) and P4 (5) do not
     assert table[["event_key", "participants", "peak_concurrent"]].values.tolist() == [
-        ["w1", 2, 2], ["w2", 1, 1], ["w3", 1, 1]]
+        ["w1", 2, 2],
+        ["w2", 1, 1],
+        ["w3", 1, 1],
+    ]
 
 
 def test_report_json_shape(tiny):
     assert reach.report(tiny, Filters()) == {
-        "participants": 5, "registrants": 4, "attendance_rate": 0.6667, "attendances": 6, "events": 3,
-        "countries": 4, "repeat_participants": 1, "minutes_total": 250.0, "median_minutes": 47.5,
+        "participants": 5,
+        "registrants": 4,
+        "attendance_rate": 0.6667,
+        "attendances": 6,
+        "events": 3,
+        "countries": 4,
+        "repeat_participants": 1,
+        "minutes_total": 250.0,
+        "median_minutes": 47.5,
         "by_country": {"AM": 1, "BY": 1, "KZ": 1, "RU": 1, "unknown": 1},
         "by_role": {"scientist": 1, "student": 1, "official": 1, "unknown": 2},
         "peak_concurrent": {"w1": 2, "w2": 2, "w3": 1},
@@ -184,5 +325,6 @@ def test_kpi_deltas_compare_the_latest_webinar_with_the_previous(tiny):
         "countries": 1,  # and KZ
         "attendance_rate": pytest.approx(-1.0),  # 0.0 at w3 against 1.0 at w2
         "median_minutes": pytest.approx(30.0),  # 60 against 30
-        "latest_event": "w3", "previous_event": "w2",
+        "latest_event": "w3",
+        "previous_event": "w2",
     }

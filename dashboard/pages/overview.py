@@ -16,7 +16,7 @@ cis_total = int(ctx.countries["cis_status"].isin(["member", "associate"]).sum())
 
 kpi_cards = cards(overview, cis_total, lang)
 for row in (kpi_cards[:4], kpi_cards[4:]):
-    for column, card in zip(st.columns(4), row):
+    for column, card in zip(st.columns(4), row, strict=False):  # the last row may be short
         column.metric(card.label, card.value, card.delta, help=card.help or None, border=True)
 
 if overview.kpis["participants"] == 0:
@@ -26,7 +26,9 @@ if overview.kpis["participants"] == 0:
 config = ui.plotly_config()
 left, right = st.columns([3, 2])
 left.plotly_chart(figures.country_map(overview.by_country, ctx.countries, lang), config=config, theme=None, key="map")
-right.plotly_chart(figures.country_bars(overview.by_country, ctx.countries, lang), config=config, theme=None, key="countries")
+right.plotly_chart(
+    figures.country_bars(overview.by_country, ctx.countries, lang), config=config, theme=None, key="countries"
+)
 
 left, right = st.columns([3, 2])
 left.plotly_chart(figures.cumulative_reach(overview.cumulative, lang), config=config, theme=None, key="cumulative")
@@ -34,6 +36,10 @@ right.plotly_chart(figures.role_bars(overview.by_role, ctx.roles, lang), config=
 
 st.subheader(t("webinars_title", lang))
 table = figures.webinar_table(overview.webinars, lang)
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={t("col_title", lang): st.column_config.TextColumn(width="medium")})
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={t("col_title", lang): st.column_config.TextColumn(width="medium")},
+)
 st.caption(t("footer", lang, tz=ctx.timezone))

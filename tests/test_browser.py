@@ -1,0 +1,156 @@
+"""Real-browser test: the overview in headless Chromium, with every non-localhost request blocked.
+
+Skipped on a developer machine without Debian's chromium; in CI (CI=true) a missing browser
+is a failure, never a skip.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import chromium_path
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if not path:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests: Debian's chromium is not installed")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(tiny_db_file):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(tiny_db_file), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://localhost:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited: {proc.stdout.read()}")
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("server did not start in 60 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    blocked: list[str] = []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname or ""
+        if r.request.url.startswith(("data:", "blob:")) or host in LOCAL:
+            return r.continue_()
+        blocked.append(r.request.url)
+        return r.abort()
+
+    page.route("**/*", route)
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stApp']\")"
+        ".getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=60_000,
+    )
+    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    return page, blocked
+
+
+def kpis(page) -> dict[str, str]:
+    result = {}
+    for metric in page.query_selector_all("[data-testid='stMetric']"):
+        label = metric.query_selector("[data-testid='stMetricLabel']").inner_text().strip()
+        value = metric.query_selector("[data-testid='stMetricValue']").inner_text().strip()
+        result[label] = value
+    return result
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_overview_in_a_real_browser(browser, server, lang):
+    page, blocked = open_page(browser, f"{server}/?lang={lang}")
+    # The map draws country shapes from the locally served topojson.
+    page.wait_for_selector("path.choroplethlocation", timeout=30_000)
+    shapes = page.eval_on_selector_all("path.choroplethlocation", "els => els.filter(e => e.getAttribute('d')).length")
+    # Land and borders are drawn only when the topojson loaded (from this server: nothing else is allowed).
+    base_map = page.eval_on_selector_all(
+        ".geo path:not(.choroplethlocation)", "els => els.reduce((n, e) => n + (e.getAttribute('d') || '').length, 0)"
+    )
+    values = kpis(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"overview-{lang}.png"), full_page=True)
+    page.close()
+
+    assert blocked == []
+    assert shapes == 4  # RU BY AM KZ; the unknown-country participant has no shape
+    assert base_map > 100_000  # the world's outlines came from /app/static/topojson
+    if lang == "ru":
+        assert (values["Участники"], values["Страны СНГ"], values["Вебинары"], values["Явка"]) == (
+            "5",
+            "4 из 10",
+            "3",
+            "67\u00a0%",
+        )
+    else:
+        assert (values["Participants"], values["CIS countries"], values["Webinars"], values["Attendance rate"]) == (
+            "5",
+            "4 of 10",
+            "3",
+            "67%",
+        )
+
+
+def test_filter_from_the_url_in_a_real_browser(browser, server):
+    page, blocked = open_page(browser, f"{server}/?lang=en&country=RU")
+    values = kpis(page)
+    page.close()
+    assert blocked == []
+    assert values["Participants"] == "1"
