@@ -46,12 +46,12 @@ def cmd_demo(args) -> int:
     con = database.connect(path)
     try:
         demo.build_demo(con, participants=args.participants, seed=args.seed)
-        kpis = queries.headline_kpis(con, Filters())
+        figures = reach.report(con, Filters(), *reference_tables(con))
     finally:
         con.close()
     print(
-        f"Demo programme written to {path}: {kpis['participants']} participants, "
-        f"{kpis['events']} webinars, {kpis['countries']} countries."
+        f"Demo programme written to {path}: {figures['participants']} participants, "
+        f"{figures['events']} webinars, {figures['countries']} countries."
     )
     return 0
 
@@ -112,13 +112,18 @@ def report_filters(con, args) -> Filters:
     )
 
 
+def reference_tables(con) -> tuple:
+    """The countries and roles tables, for names and stages."""
+    return queries.run(con, "countries", Filters()), queries.run(con, "roles", Filters())
+
+
 def cmd_report(args) -> int:
     path = database_path(args.db)
     if not path.exists():
         raise UsageError(f"no database at {path}; build one with `reach demo`")
     con = database.connect(path, read_only=True)
     try:
-        report = reach.report(con, report_filters(con, args))
+        report = reach.report(con, report_filters(con, args), *reference_tables(con))
     finally:
         con.close()
     if args.json:

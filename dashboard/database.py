@@ -6,6 +6,8 @@ runs on its own cursor. Nothing here runs at import time.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -25,8 +27,9 @@ def _run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
-    """The single value of a query; fetches the whole result, as DuckDB 2 requires."""
-    return con.cursor().execute(sql, params or {}).fetchall()[0][0]
+    """The single value of a query, on this connection (inside its transaction, if any);
+    fetches the whole result, as DuckDB 2 requires before the next statement."""
+    return con.execute(sql, params or {}).fetchall()[0][0]
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -72,14 +75,31 @@ def initialise(con: duckdb.DuckDBPyConnection) -> None:
         "insert into programme values ('timezone', $tz) on conflict do nothing",
         {"tz": DEFAULT_TIMEZONE},
     )
-    has_derived = _scalar(con, "select count(*) from duckdb_tables() where table_name = 'person_event'")
+    has_derived = _scalar(con, "select count(*) from duckdb_tables() where table_name = 'event_peaks'")
     if not has_derived:
-        refresh(con)
+        with transaction(con):
+            refresh(con)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a load and the refresh of the derived tables commit together."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild person attributes and the facts tables after a load."""
-    _run_script(con, "derive.sql")
+    """Rebuild person attributes and the facts tables after a load (call inside a transaction)."""
+    max_slot = max(_scalar(con, "select count(*) from events") - 1, 0)
+    script = (SQL_DIR / "derive.sql").read_text(encoding="utf-8")
+    for statement in con.extract_statements(script):
+        params = {"max_slot": max_slot} if "max_slot" in statement.named_parameters else {}
+        con.execute(statement.query, params)
     _run_script(con, "selections.sql")
 
 

@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard.database import refresh, set_programme_setting
+from dashboard.database import refresh, set_programme_setting, transaction
 
 PROGRAMME_TITLE = "CIS Interstate Programme for innovation development"
 HOST = 'Head of the Perm innovation territorial cluster "Photonics"'
@@ -324,10 +324,11 @@ def build_demo(con: duckdb.DuckDBPyConnection, participants: int = 300, seed: in
 
     registrations = _registrations(rng, attended, participants, n_no_show_only, size, events, truth)
 
-    _write(con, events, pd.concat([people, staff]), registrations, pd.concat([rows, staff_rows]))
-    set_programme_setting(con, "title", PROGRAMME_TITLE)
-    set_programme_setting(con, "timezone", "Asia/Yekaterinburg")
-    refresh(con)
+    with transaction(con):
+        _write(con, events, pd.concat([people, staff]), registrations, pd.concat([rows, staff_rows]))
+        set_programme_setting(con, "title", PROGRAMME_TITLE)
+        set_programme_setting(con, "timezone", "Asia/Yekaterinburg")
+        refresh(con)
 
 
 def _registrations(rng, attended, participants, n_no_show_only, size, events, truth) -> pd.DataFrame:
@@ -361,7 +362,6 @@ def _registrations(rng, attended, participants, n_no_show_only, size, events, tr
 
 
 def _write(con, events, people, registrations, attendance) -> None:
-    con.execute("begin transaction")
     try:
         for table in ("attendance", "registrations", "participants", "events"):
             con.execute(f"delete from {table}")  # noqa: S608 - fixed table names
@@ -371,17 +371,19 @@ def _write(con, events, people, registrations, attendance) -> None:
         con.execute("insert into participants by name select * from demo_people")
         con.register("demo_registrations", registrations)
         con.execute("insert into registrations by name select * from demo_registrations")
-        con.register(
-            "demo_attendance",
-            attendance[
-                ["person_id", "event_id", "joined_at", "left_at", "is_staff", "staff_role", "country", "role", "source"]
-            ],
-        )
+        columns = [
+            "person_id",
+            "event_id",
+            "joined_at",
+            "left_at",
+            "is_staff",
+            "staff_role",
+            "country",
+            "role",
+            "source",
+        ]
+        con.register("demo_attendance", attendance[columns])
         con.execute("insert into attendance by name select * from demo_attendance")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     finally:
         for name in ("demo_events", "demo_people", "demo_registrations", "demo_attendance"):
             con.unregister(name)

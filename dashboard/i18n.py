@@ -113,17 +113,25 @@ def language(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT
 
 
+def country_names(countries: pd.DataFrame, lang: str) -> dict[str, str]:
+    """ISO alpha-2 -> the country's name in `lang`, with 'unknown' as "Country unknown"."""
+    names = dict(zip(countries["iso2"], countries[f"name_{lang}"], strict=True))
+    names["unknown"] = t("unknown_country", lang)
+    return names
+
+
 def country_name(code: str, lang: str, countries: pd.DataFrame) -> str:
-    """The country's name in `lang`; 'unknown' reads as "Country unknown"."""
-    if code == "unknown":
-        return t("unknown_country", lang)
-    names = countries.set_index("iso2")[f"name_{lang}"]
-    return names.get(code, code)
+    """The country's name in `lang` (for one name; use country_names for many)."""
+    return country_names(countries, lang).get(code, code)
+
+
+def role_labels(roles: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Role code -> its label in `lang`."""
+    return dict(zip(roles["code"], roles[f"label_{lang}"], strict=True))
 
 
 def role_label(code: str, lang: str, roles: pd.DataFrame) -> str:
-    labels = roles.set_index("code")[f"label_{lang}"]
-    return labels.get(code, code)
+    return role_labels(roles, lang).get(code, code)
 
 
 def number(value: float | int | None, lang: str, decimals: int = 0) -> str:

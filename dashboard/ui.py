@@ -23,7 +23,7 @@ from dashboard.url_state import Choices, UrlState, parse, to_params
 def connection(path: str) -> duckdb.DuckDBPyConnection:
     """The process's one database connection (each query takes its own cursor)."""
     con = database.connect(path)
-    if queries.headline_kpis(con, ALL)["events"] == 0 and not database.programme_setting(con, "title"):
+    if queries.run(con, "webinar_list", ALL).empty and not database.programme_setting(con, "title"):
         from dashboard import demo  # an empty new database: show the demo programme
 
         demo.build_demo(con)

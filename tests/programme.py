@@ -90,5 +90,6 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     )
     database.set_programme_setting(con, "timezone", TZ)
     database.set_programme_setting(con, "title", "Tiny test programme")
-    database.refresh(con)
+    with database.transaction(con):
+        database.refresh(con)
     return con

@@ -12,8 +12,13 @@ from dashboard import queries, reach
 from dashboard.filters import Filters
 
 
+def overview(con, filters: Filters | None = None) -> reach.Overview:
+    filters = filters or Filters()
+    return reach.overview(con, filters, queries.run(con, "countries", Filters()), queries.run(con, "roles", Filters()))
+
+
 def test_headline_figures_of_the_whole_programme(tiny):
-    assert queries.headline_kpis(tiny, Filters()) == {
+    assert overview(tiny).kpis == {
         "participants": 5,  # P1 P2 P3 P4 P6; host P5 is staff, P7 never came
         "registrants": 4,  # P1 P3 P4 P7
         "attendance_rate": pytest.approx(4 / 6),  # 6 registrations, 4 attended the same webinar
@@ -54,7 +59,7 @@ def test_identity_keys_are_normalised(tiny):
 
 
 def test_webinar_table(tiny):
-    table = queries.webinars(tiny, Filters())
+    table = overview(tiny).webinars
     expected = pd.DataFrame(
         {
             "event_key": ["w1", "w2", "w3"],
@@ -72,7 +77,7 @@ def test_webinar_table(tiny):
 
 
 def test_reach_by_country_keeps_unknown(tiny):
-    got = queries.reach_by_country(tiny, Filters())
+    got = overview(tiny).by_country
     expected = pd.DataFrame(
         {
             "country": ["AM", "BY", "KZ", "RU", "unknown"],
@@ -84,32 +89,42 @@ def test_reach_by_country_keeps_unknown(tiny):
 
 
 def test_reach_by_role(tiny):
-    got = queries.reach_by_role(tiny, Filters())
+    got = overview(tiny).by_role
     expected = pd.DataFrame({"role": ["scientist", "student", "official", "unknown"], "participants": [1, 1, 1, 2]})
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
-def test_matrix_margins_are_reach_by_country_and_by_role(tiny):
-    matrix = queries.reach_by_country_and_role(tiny, Filters())
-    assert sorted(matrix.itertuples(index=False, name=None)) == [
-        ("AM", "student", 1),
-        ("BY", "unknown", 1),
-        ("KZ", "unknown", 1),
-        ("RU", "scientist", 1),
-        ("unknown", "official", 1),
+def test_matrix_of_countries_and_roles(tiny):
+    expected = pd.DataFrame(
+        {
+            "country": ["AM", "BY", "KZ", "RU", "unknown"],
+            "role": ["student", "unknown", "unknown", "scientist", "official"],
+            "participants": [1, 1, 1, 1, 1],
+        }
+    )
+    pd.testing.assert_frame_equal(overview(tiny).matrix, expected, check_dtype=False)
+
+
+def test_reach_cube_splits_persons(tiny):
+    cube = queries.run(tiny, "reach_cube", Filters())
+    got = [
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in cube[
+            ["country", "role", "first_slot", "is_participant", "is_repeat", "is_registrant", "persons"]
+        ].itertuples(index=False)
     ]
-    countries = queries.run(tiny, "countries", Filters())
-    roles = queries.run(tiny, "roles", Filters())
-    pd.testing.assert_frame_equal(
-        reach.by_country(matrix, countries), queries.reach_by_country(tiny, Filters()), check_dtype=False
-    )
-    pd.testing.assert_frame_equal(
-        reach.by_role(matrix, roles), queries.reach_by_role(tiny, Filters()), check_dtype=False
-    )
+    assert got == [
+        ("AM", "student", 1, True, False, True, 1),  # P3: no-show at w1, came to w2
+        ("BY", "unknown", 0, True, False, False, 1),  # P2
+        ("KZ", "unknown", 2, True, False, False, 1),  # P6
+        ("RU", "scientist", 0, True, True, True, 1),  # P1
+        ("UZ", "economist", None, False, False, True, 1),  # P7: registrant only
+        ("unknown", "official", 1, True, False, True, 1),  # P4
+    ]
 
 
 def test_cumulative_reach(tiny):
-    got = queries.cumulative_reach(tiny, Filters())
+    got = overview(tiny).cumulative
     expected = pd.DataFrame(
         {
             "event_key": ["w1", "w2", "w3"],
@@ -125,7 +140,7 @@ def test_cumulative_reach(tiny):
 
 def test_stage_coverage(tiny):
     countries = queries.run(tiny, "countries", Filters())
-    got = reach.stage_coverage(queries.reach_by_country(tiny, Filters()), countries)
+    got = reach.stage_coverage(overview(tiny).by_country, countries)
     expected = pd.DataFrame(
         {
             "stage": [1, 2],
@@ -286,13 +301,13 @@ def test_stage_coverage(tiny):
     ],
 )
 def test_filters(tiny, filters, expected):
-    got = queries.headline_kpis(tiny, filters)
+    got = overview(tiny, filters).kpis
     got = {k: got[k] for k in expected}
     assert got == {k: (pytest.approx(v) if isinstance(v, float) else v) for k, v in expected.items()}
 
 
 def test_minimum_minutes_applies_to_peak_concurrent(tiny):
-    table = queries.webinars(tiny, Filters(min_minutes=40))
+    table = overview(tiny, Filters(min_minutes=40)).webinars
     # w2: only P1 (45 min) counts; P3 (30) and P4 (5) do not
     assert table[["event_key", "participants", "peak_concurrent"]].values.tolist() == [
         ["w1", 2, 2],
@@ -302,7 +317,8 @@ def test_minimum_minutes_applies_to_peak_concurrent(tiny):
 
 
 def test_report_json_shape(tiny):
-    assert reach.report(tiny, Filters()) == {
+    countries, roles = queries.run(tiny, "countries", Filters()), queries.run(tiny, "roles", Filters())
+    assert reach.report(tiny, Filters(), countries, roles) == {
         "participants": 5,
         "registrants": 4,
         "attendance_rate": 0.6667,
@@ -319,7 +335,8 @@ def test_report_json_shape(tiny):
 
 
 def test_kpi_deltas_compare_the_latest_webinar_with_the_previous(tiny):
-    deltas = reach.kpi_deltas(queries.cumulative_reach(tiny, Filters()), queries.webinars(tiny, Filters()))
+    o = overview(tiny)
+    deltas = reach.kpi_deltas(o.cumulative, o.webinars)
     assert deltas == {
         "participants": 1,  # w3 added P6
         "countries": 1,  # and KZ
@@ -328,3 +345,31 @@ def test_kpi_deltas_compare_the_latest_webinar_with_the_previous(tiny):
         "latest_event": "w3",
         "previous_event": "w2",
     }
+
+
+def test_peak_paths_agree_stored_and_computed(tiny):
+    stored = reach.peak_concurrent(tiny, Filters())  # no person filter: stored at load time
+    computed = reach.peaks_from_changes(queries.run(tiny, "concurrency_changes", Filters()))
+    assert stored.to_dict() == computed.to_dict() == {"w1": 2, "w2": 2, "w3": 1}
+
+
+def test_concurrency_changes_sum_all_changes_at_one_instant(tiny):
+    changes = queries.run(tiny, "concurrency_changes", Filters(events=("w2",)))
+    # w2: P1 [06:00,06:45) P4 [06:00,06:05) P3 [06:05,06:35): at 06:05 P4 leaves as P3 joins
+    assert [(row.event_key, row.net_change) for row in changes.itertuples()] == [
+        ("w2", 2),
+        ("w2", 0),
+        ("w2", -1),
+        ("w2", -1),
+    ]
+
+
+def test_peaks_from_changes():
+    changes = pd.DataFrame(
+        {
+            "event_key": ["a", "a", "a", "a", "b", "b"],
+            "net_change": [2, -1, 1, -2, 1, -1],
+        }
+    )
+    assert reach.peaks_from_changes(changes).to_dict() == {"a": 2, "b": 1}
+    assert reach.peaks_from_changes(changes.iloc[0:0]).empty

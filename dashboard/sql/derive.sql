@@ -1,6 +1,8 @@
 -- Derived tables, rebuilt from the canonical ones after every load (demo, import, ingest).
--- Person attributes follow docs/metrics.md; the facts tables denormalise them so that every
--- overview question is one scan of one table.
+-- Person attributes follow docs/metrics.md. The facts tables are laid out for the overview's
+-- questions: each is one scan of one table, clustered by (country, role) so that person
+-- filters skip whole row groups. Statements run one by one; $max_slot is the highest
+-- webinar slot (number of webinars - 1, at least 0).
 
 -- Country of a person: declared at registration (the latest declaration) if any; else the
 -- most frequent platform-reported country among their rows (tie: the latest row); else null.
@@ -46,11 +48,19 @@ from person_country c left join person_role r using (person_id)
 where p.person_id = c.person_id;
 
 drop table person_country;
+
 drop table person_role;
+
+-- Webinars with their date in the programme's time zone and their slot: 0, 1, … in order of
+-- start. Slots index the per-person bitstrings below.
+create or replace table event_facts as
+select event_id, event_key, series, title, starts_at, platform, programme_date(starts_at) as event_date,
+    cast(row_number() over (order by starts_at, event_id) - 1 as integer) as slot
+from events;
 
 -- Merged audience intervals: overlapping or touching rejoins of one person in one event
 -- become one segment, so a person is counted once at any instant and minutes are a union.
-create or replace table audience_segments as
+create or replace temp table audience_segments as
 with rows_ordered as (
     select person_id, event_id, joined_at, left_at,
         max(left_at) over (
@@ -69,11 +79,10 @@ select person_id, event_id, min(joined_at) as seg_start, max(left_at) as seg_end
 from islands
 group by person_id, event_id, segment_no;
 
--- One row per (person, event) that is registered or attended, with the person's attributes.
-create or replace table person_event as
+-- One row per (person, webinar) that is registered or attended, with the person's attributes.
+create or replace table pair_facts as
 with attended as (
-    select person_id, event_id,
-        sum(epoch(seg_end) - epoch(seg_start)) / 60.0 as minutes
+    select person_id, event_id, sum(epoch(seg_end) - epoch(seg_start)) / 60.0 as minutes
     from audience_segments
     group by person_id, event_id
 ),
@@ -83,23 +92,81 @@ pairs as (
     full outer join attended a using (person_id, event_id)
 )
 select
-    pairs.person_id, pairs.event_id,
-    e.series,
-    programme_date(e.starts_at) as event_date,
-    e.starts_at,
-    coalesce(p.country, 'unknown') as country,
-    p.role,
-    c.stage,
+    pairs.person_id, pairs.event_id, e.slot, e.series, e.event_date,
+    coalesce(p.country, 'unknown') as country, p.role, c.stage,
     pairs.is_registered,
     pairs.minutes   -- null: registered, did not attend
 from pairs
 join participants p using (person_id)
-join events e using (event_id)
-left join countries c on c.iso2 = p.country;
+join event_facts e using (event_id)
+left join countries c on c.iso2 = p.country
+order by country, role, e.slot;
 
--- Audience segments with the pair's minutes and the person's attributes, for concurrency.
+-- One row per person with a registration or an attendance: which webinars (by slot) they
+-- attended and registered for, as bitstrings. Distinct persons of any webinar selection are
+-- then one scan of this table.
+create or replace table person_facts as
+select person_id, any_value(country) as country, any_value(role) as role, any_value(stage) as stage,
+    coalesce(bitstring_agg(slot, 0, $max_slot) filter (where minutes is not null),
+             bitstring('0', $max_slot + 1)) as attended,
+    coalesce(bitstring_agg(slot, 0, $max_slot) filter (where is_registered),
+             bitstring('0', $max_slot + 1)) as registered
+from pair_facts
+group by person_id
+order by country, role;
+
+-- Pair counts per (webinar, country, role): within one webinar a person is one pair, so these
+-- add up over countries and roles.
+create or replace table event_cell_facts as
+select event_id, slot, series, event_date, country, role, stage,
+    count(*) filter (where is_registered) as registrants,
+    count(*) filter (where minutes is not null) as participants,
+    count(*) filter (where is_registered and minutes is not null) as registered_attended,
+    coalesce(sum(minutes), 0) as minutes_total
+from pair_facts
+group by all
+order by country, role, slot;
+
+-- Attended pairs per whole minute (minutes rounded down), to find medians without sorting
+-- every pair: the histogram locates the minute holding the middle pair, and only the pairs
+-- of that minute are sorted (queries/median_minutes.sql).
+create or replace table minutes_histogram as
+select event_id, slot, series, event_date, country, role, stage,
+    cast(floor(minutes) as integer) as whole_minute, count(*) as pairs
+from pair_facts
+where minutes is not null
+group by all
+order by country, role, slot;
+
+-- Audience segments with the person's attributes and the pair's minutes, for concurrency
+-- under person filters; times as epoch seconds.
 create or replace table segment_facts as
-select s.event_id, s.person_id, s.seg_start, s.seg_end,
-    pe.series, pe.event_date, pe.country, pe.role, pe.stage, pe.minutes
+select s.event_id, pf.slot, pf.series, pf.event_date, pf.country, pf.role, pf.stage, pf.minutes,
+    cast(epoch(s.seg_start) as bigint) as start_s, cast(epoch(s.seg_end) as bigint) as end_s
 from audience_segments s
-join person_event pe using (person_id, event_id);
+join pair_facts pf using (person_id, event_id)
+order by pf.country, pf.role, pf.slot;
+
+-- Peak concurrent audience of each webinar over all persons: the running count of connected
+-- persons over time; at one instant all changes apply together, so a leave at t comes
+-- before a join at t.
+create or replace table event_peaks as
+with changes as (
+    select event_id, at_s, sum(delta) as delta
+    from (
+        select event_id, start_s as at_s, 1 as delta from segment_facts
+        union all
+        select event_id, end_s as at_s, -1 as delta from segment_facts
+    )
+    group by event_id, at_s
+),
+running as (
+    select event_id, sum(delta) over (partition by event_id order by at_s rows unbounded preceding) as connected
+    from changes
+)
+select e.event_id, coalesce(cast(max(r.connected) as bigint), 0) as peak_concurrent
+from event_facts e
+left join running r using (event_id)
+group by e.event_id;
+
+drop table audience_segments;

@@ -1,0 +1,182 @@
+"""Benchmark: the overview's computation at 1,000,000 participants (~10M attendance rows).
+
+For "all" and a typical filter (two countries, one role) it times each overview query and the
+whole overview (every query plus figure building, no browser), median of several runs, and
+the same figures computed with plain pandas on the same facts as the baseline a user would
+otherwise write. It also times the demo programme. Run: `make bench` (or
+`python benchmarks/overview.py --participants 1000000 --runs 5`); paste the output into
+BENCHMARKS.md with the machine description it prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard import database, demo, figures, queries, reach
+from dashboard.filters import Filters
+
+OUT = Path(__file__).resolve().parent / "out"
+TYPICAL = Filters(countries=("RU", "KZ"), roles=("executive",))
+OVERVIEW_QUERIES = ("reach_cube", "webinar_figures", "median_minutes", "webinar_peaks", "concurrency_changes")
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()  # warm-up: file cache, query plans
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def whole_overview(con, filters: Filters, countries: pd.DataFrame, roles: pd.DataFrame) -> None:
+    o = reach.overview(con, filters, countries, roles)
+    for lang in ("ru",):
+        figures.country_map(o.by_country, countries, lang)
+        figures.country_bars(o.by_country, countries, lang)
+        figures.role_bars(o.by_role, roles, lang)
+        figures.cumulative_reach(o.cumulative, lang)
+        figures.webinar_table(o.webinars, lang)
+
+
+def pandas_overview(pe: pd.DataFrame, seg: pd.DataFrame, filters: Filters) -> dict:
+    """The same figures in plain pandas, on the same facts (person_event, segment_facts)."""
+    sel = pe
+    if filters.countries:
+        sel = sel[sel["country"].isin(filters.countries)]
+    if filters.roles:
+        sel = sel[sel["role"].isin(filters.roles)]
+    attended = sel[sel["minutes"].notna()]
+    registered = sel[sel["is_registered"]]
+    per_person = attended.groupby("person_id").agg(
+        n=("event_id", "size"), country=("country", "first"), role=("role", "first")
+    )
+    kpis = {
+        "participants": len(per_person),
+        "registrants": registered["person_id"].nunique(),
+        "attendance_rate": registered["minutes"].notna().mean(),
+        "attendances": len(attended),
+        "repeat": int((per_person["n"] >= 2).sum()),
+        "countries": per_person.loc[per_person["country"] != "unknown", "country"].nunique(),
+        "minutes_total": attended["minutes"].sum(),
+        "median_minutes": attended["minutes"].median(),
+    }
+    matrix = per_person.groupby(["country", "role"]).size()
+    first = attended.sort_values("starts_at").drop_duplicates("person_id")
+    cumulative = first.groupby("event_id").size().sort_index().cumsum()
+    per_event = sel.groupby("event_id").agg(
+        registrants=("is_registered", "sum"),
+        participants=("minutes", "count"),
+        median_minutes=("minutes", "median"),
+    )
+    s = seg
+    if filters.countries:
+        s = s[s["country"].isin(filters.countries)]
+    if filters.roles:
+        s = s[s["role"].isin(filters.roles)]
+    changes = pd.concat(
+        [
+            pd.DataFrame({"event_id": s["event_id"], "at": s["seg_start"], "d": 1}),
+            pd.DataFrame({"event_id": s["event_id"], "at": s["seg_end"], "d": -1}),
+        ]
+    )
+    net = changes.groupby(["event_id", "at"], sort=True)["d"].sum()
+    peak = net.groupby(level=0).cumsum().groupby(level=0).max()
+    return {"kpis": kpis, "matrix": matrix, "cumulative": cumulative, "per_event": per_event, "peak": peak}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem_gb:.0f} GB RAM, {platform.system()} {platform.release()}"
+
+
+def build(path: Path, participants: int, seed: int) -> tuple[float, float]:
+    """Build the programme into `path`; returns seconds and peak RSS (GB) of this process."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for p in (path, Path(f"{path}.wal")):
+        p.unlink(missing_ok=True)
+    start = time.perf_counter()
+    con = database.connect(path)
+    demo.build_demo(con, participants=participants, seed=seed)
+    con.close()
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    return time.perf_counter() - start, peak_gb
+
+
+def report(con, label: str, runs: int, with_pandas: bool) -> None:
+    countries = queries.run(con, "countries", Filters())
+    roles = queries.run(con, "roles", Filters())
+    rows = con.execute("select count(*) from attendance").fetchall()[0][0]
+    persons = reach.overview(con, Filters(), countries, roles).kpis["participants"]
+    print(f"\n## {label}: {persons:,} participants, {rows:,} attendance rows\n")
+    print("| measure | all | typical filter (RU+KZ, executive) |")
+    print("|---|---:|---:|")
+    for name in OVERVIEW_QUERIES:
+        a = median_ms(lambda n=name: queries.run(con, n, Filters()), runs)
+        b = median_ms(lambda n=name: queries.run(con, n, TYPICAL), runs)
+        print(f"| query `{name}` | {a:.0f} ms | {b:.0f} ms |")
+    a = median_ms(lambda: whole_overview(con, Filters(), countries, roles), runs)
+    b = median_ms(lambda: whole_overview(con, TYPICAL, countries, roles), runs)
+    print(f"| **whole overview** (queries + figures) | **{a:.0f} ms** | **{b:.0f} ms** |")
+    if with_pandas:
+        pe = con.execute("select * from pair_facts").df()
+        seg = con.execute(
+            "select event_id, start_s as seg_start, end_s as seg_end, country, role from segment_facts"
+        ).df()
+        pa = median_ms(lambda: pandas_overview(pe, seg, Filters()), runs)
+        pb = median_ms(lambda: pandas_overview(pe, seg, TYPICAL), runs)
+        print(f"| pandas baseline (same facts, in memory) | {pa:.0f} ms | {pb:.0f} ms |")
+        print(f"| speed-up over pandas | {pa / a:.1f}x | {pb / b:.1f}x |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="reuse benchmarks/out/large.duckdb if present")
+    args = parser.parse_args()
+
+    print(f"Machine: {machine()}; Python {platform.python_version()}")
+    import duckdb
+    import plotly
+    import streamlit
+
+    print(
+        f"DuckDB {duckdb.__version__}, pandas {pd.__version__}, numpy {np.__version__}, "
+        f"plotly {plotly.__version__}, streamlit {streamlit.__version__}"
+    )
+
+    demo_con = database.connect_memory()
+    demo.build_demo(demo_con)
+    report(demo_con, "Demo programme", args.runs, with_pandas=False)
+
+    path = OUT / "large.duckdb"
+    if not (args.reuse and path.exists()):
+        seconds, peak = build(path, args.participants, args.seed)
+        print(f"\nBuilt {args.participants:,} participants in {seconds:.0f} s, peak memory {peak:.1f} GB")
+    con = database.connect(path, read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    report(con, "Benchmark programme", args.runs, with_pandas=True)
+
+
+if __name__ == "__main__":
+    main()
