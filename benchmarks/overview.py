@@ -72,7 +72,7 @@ def pandas_overview(pe: pd.DataFrame, seg: pd.DataFrame, filters: Filters) -> di
         "median_minutes": attended["minutes"].median(),
     }
     matrix = per_person.groupby(["country", "role"]).size()
-    first = attended.sort_values("starts_at").drop_duplicates("person_id")
+    first = attended.sort_values("slot").drop_duplicates("person_id")
     cumulative = first.groupby("event_id").size().sort_index().cumsum()
     per_event = sel.groupby("event_id").agg(
         registrants=("is_registered", "sum"),

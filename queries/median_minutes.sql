@@ -14,7 +14,7 @@ with histogram as (
     from selected_minutes_histogram($countries, $roles, $events, $series, $date_from, $date_to, $stages)
     where $min_minutes is null
     union all
-    select event_id, cast(floor(minutes) as integer), count(*)
+    select event_id, whole_minute, count(*)
     from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes)
     where $min_minutes is not null and is_attended
     group by all
@@ -35,20 +35,30 @@ targets as (  -- the middle rank k, the minute holding it and its rank within th
     from cumulative c, unnest([(c.n + 1) // 2, c.n // 2 + 1]) as t(k)
     where t.k > c.up_to - c.pairs and t.k <= c.up_to
 ),
-candidates as (
-    select event_id, minutes, cast(floor(minutes) as integer) as whole_minute
+candidates as (  -- the pairs of the target minutes only (pair_facts is ordered by minute)
+    select event_id, minutes, whole_minute
     from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes)
-    where is_attended and cast(floor(minutes) as integer) in (select whole_minute from targets)
+    where is_attended and whole_minute in (select whole_minute from targets)
+),
+exact_values as (  -- each distinct value in a target minute, per scope, with how many pairs have it
+    select -1 as scope, whole_minute, minutes, count(*) as pairs from candidates group by all
+    union all
+    select event_id, whole_minute, minutes, count(*) from candidates group by all
 ),
 ranked as (
-    select t.scope, t.k, t.rank_in_minute, c.minutes,
-        row_number() over (partition by t.scope, t.k order by c.minutes) as rank_found
+    select v.*, sum(v.pairs) over (partition by v.scope, v.whole_minute order by v.minutes
+                                   rows unbounded preceding) as up_to
+    from exact_values v
+    semi join targets t on t.scope = v.scope and t.whole_minute = v.whole_minute
+),
+picked as (  -- the value holding the target rank within its minute
+    select t.scope, t.k, r.minutes
     from targets t
-    join candidates c on c.whole_minute = t.whole_minute and (t.scope = -1 or t.scope = c.event_id)
+    join ranked r on r.scope = t.scope and r.whole_minute = t.whole_minute
+    where t.rank_in_minute > r.up_to - r.pairs and t.rank_in_minute <= r.up_to
 )
-select e.event_key, avg(r.minutes) as median_minutes
-from ranked r
-left join event_facts e on e.event_id = r.scope
-where r.rank_found = r.rank_in_minute
-group by r.scope, e.event_key
-order by r.scope
+select e.event_key, avg(p.minutes) as median_minutes
+from picked p
+left join event_facts e on e.event_id = p.scope
+group by p.scope, e.event_key
+order by p.scope

@@ -14,14 +14,23 @@
 with selection as (
     select selection_mask($events, $series, $date_from, $date_to) as mask
 ),
--- Without a minimum of minutes: the stored bitstrings of webinars attended and registered.
+-- All webinars, no minimum of minutes (the usual view): the stored counts.
+from_totals as (
+    select country, role, stage, n_attended, is_registrant, first_slot
+    from person_facts
+    where $events is null and $series is null and $date_from is null and $date_to is null
+      and $min_minutes is null
+      and person_selected(country, role, stage, $countries, $roles, $stages)
+),
+-- Some webinars, no minimum: the stored bitstrings of webinars attended and registered.
 from_bitstrings as (
     select country, role, stage,
         bit_count(attended & mask) as n_attended,
         bit_count(registered & mask) > 0 as is_registrant,
         case when bit_count(attended & mask) > 0 then bit_position('1'::bit, attended & mask) - 1 end as first_slot
     from person_facts, selection
-    where $min_minutes is null
+    where ($events is not null or $series is not null or $date_from is not null or $date_to is not null)
+      and $min_minutes is null
       and person_selected(country, role, stage, $countries, $roles, $stages)
 ),
 -- With a minimum: the same from the pairs that meet it (slower; see BENCHMARKS.md).
@@ -35,6 +44,8 @@ from_pairs as (
     group by person_id
 ),
 persons as (
+    select * from from_totals
+    union all
     select * from from_bitstrings
     union all
     select * from from_pairs

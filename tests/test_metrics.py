@@ -373,3 +373,17 @@ def test_peaks_from_changes():
     )
     assert reach.peaks_from_changes(changes).to_dict() == {"a": 2, "b": 1}
     assert reach.peaks_from_changes(changes.iloc[0:0]).empty
+
+
+def test_stored_and_computed_paths_agree_on_the_demo(demo_con):
+    """Each question has a fast path over stored facts and general paths; on the demo they must
+    give the same figures. Every webinar selected by a date before the series forces the
+    bitstring path; a minimum of 0 minutes forces the path over pairs and segments."""
+    fast = overview(demo_con)
+    by_bitstrings = overview(demo_con, Filters(date_from=date(2000, 1, 1)))
+    by_pairs = overview(demo_con, Filters(min_minutes=0))
+    for other in (by_bitstrings, by_pairs):
+        assert other.kpis == fast.kpis
+        pd.testing.assert_frame_equal(other.matrix, fast.matrix)
+        pd.testing.assert_frame_equal(other.cumulative, fast.cumulative)
+        pd.testing.assert_frame_equal(other.webinars, fast.webinars)

@@ -92,21 +92,26 @@ pairs as (
     full outer join attended a using (person_id, event_id)
 )
 select
-    pairs.person_id, pairs.event_id, e.slot, e.series, e.event_date,
+    pairs.person_id, pairs.event_id, e.event_key, e.slot, e.series, e.event_date,
     coalesce(p.country, 'unknown') as country, p.role, c.stage,
     pairs.is_registered,
-    pairs.minutes   -- null: registered, did not attend
+    pairs.minutes,   -- null: registered, did not attend
+    cast(floor(pairs.minutes) as integer) as whole_minute
 from pairs
 join participants p using (person_id)
 join event_facts e using (event_id)
 left join countries c on c.iso2 = p.country
-order by country, role, e.slot;
+-- by minute: a median reads only the pairs of one minute, and the scan skips the rest
+order by whole_minute nulls last, country, role;
 
 -- One row per person with a registration or an attendance: which webinars (by slot) they
 -- attended and registered for, as bitstrings. Distinct persons of any webinar selection are
--- then one scan of this table.
+-- then one scan of this table; for all webinars (the usual view) the counts are stored too.
 create or replace table person_facts as
 select person_id, any_value(country) as country, any_value(role) as role, any_value(stage) as stage,
+    count(*) filter (where minutes is not null) as n_attended,
+    bool_or(is_registered) as is_registrant,
+    min(slot) filter (where minutes is not null) as first_slot,
     coalesce(bitstring_agg(slot, 0, $max_slot) filter (where minutes is not null),
              bitstring('0', $max_slot + 1)) as attended,
     coalesce(bitstring_agg(slot, 0, $max_slot) filter (where is_registered),
@@ -118,7 +123,7 @@ order by country, role;
 -- Pair counts per (webinar, country, role): within one webinar a person is one pair, so these
 -- add up over countries and roles.
 create or replace table event_cell_facts as
-select event_id, slot, series, event_date, country, role, stage,
+select event_id, event_key, slot, series, event_date, country, role, stage,
     count(*) filter (where is_registered) as registrants,
     count(*) filter (where minutes is not null) as participants,
     count(*) filter (where is_registered and minutes is not null) as registered_attended,
@@ -131,8 +136,7 @@ order by country, role, slot;
 -- every pair: the histogram locates the minute holding the middle pair, and only the pairs
 -- of that minute are sorted (queries/median_minutes.sql).
 create or replace table minutes_histogram as
-select event_id, slot, series, event_date, country, role, stage,
-    cast(floor(minutes) as integer) as whole_minute, count(*) as pairs
+select event_id, event_key, slot, series, event_date, country, role, stage, whole_minute, count(*) as pairs
 from pair_facts
 where minutes is not null
 group by all
@@ -141,7 +145,7 @@ order by country, role, slot;
 -- Audience segments with the person's attributes and the pair's minutes, for concurrency
 -- under person filters; times as epoch seconds.
 create or replace table segment_facts as
-select s.event_id, pf.slot, pf.series, pf.event_date, pf.country, pf.role, pf.stage, pf.minutes,
+select s.event_id, pf.event_key, pf.slot, pf.series, pf.event_date, pf.country, pf.role, pf.stage, pf.minutes,
     cast(epoch(s.seg_start) as bigint) as start_s, cast(epoch(s.seg_end) as bigint) as end_s
 from audience_segments s
 join pair_facts pf using (person_id, event_id)

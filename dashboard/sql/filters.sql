@@ -13,8 +13,8 @@
 create or replace macro programme_date(ts) as
     cast(timezone((select value from programme where key = 'timezone'), ts::timestamptz) as date);
 
-create or replace macro event_selected(event_id_, series_, event_date_, f_events, f_series, f_date_from, f_date_to) as (
-    (f_events is null or event_id_ in (select event_id from events where list_contains(f_events, event_key)))
+create or replace macro event_selected(event_key_, series_, event_date_, f_events, f_series, f_date_from, f_date_to) as (
+    (f_events is null or list_contains(f_events, event_key_))
     and (f_series is null or list_contains(f_series, series_))
     and (f_date_from is null or event_date_ >= f_date_from)
     and (f_date_to is null or event_date_ <= f_date_to)
