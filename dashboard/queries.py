@@ -31,6 +31,7 @@ def bound(name: str, filters: Filters) -> dict:
     return {k: v for k, v in filters.params().items() if k in wanted}
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters) -> pd.DataFrame:
-    """Run queries/<name>.sql on its own cursor with the filters as bound parameters."""
-    return con.cursor().execute(sql(name), bound(name, filters)).df()
+def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters, **values) -> pd.DataFrame:
+    """Run queries/<name>.sql on its own cursor with the filters (and any other values the
+    query takes, such as whole_minutes) as bound parameters."""
+    return con.cursor().execute(sql(name), {**bound(name, filters), **values}).df()

@@ -33,59 +33,93 @@ class Overview:
     webinars: pd.DataFrame  # per webinar: registrants … median_minutes, peak_concurrent
 
 
+def _participant_rows(cube: pd.DataFrame):
+    """(country, role, first_slot, persons) of the cube's participant rows, as plain values.
+
+    The cube is small (hundreds of rows for a demo, tens of thousands at a million persons);
+    plain Python over its columns is several times faster than pandas group-bys on it.
+    """
+    keep = cube["is_participant"].to_numpy(dtype=bool)
+    return zip(
+        cube["country"].to_numpy()[keep].tolist(),
+        cube["role"].to_numpy()[keep].tolist(),
+        cube["first_slot"].to_numpy(dtype=float, na_value=np.nan)[keep].tolist(),
+        cube["persons"].to_numpy()[keep].tolist(),
+        strict=True,
+    )
+
+
 def participants_matrix(cube: pd.DataFrame) -> pd.DataFrame:
     """Participants per (country, role), known and unknown alike."""
-    part = cube[cube["is_participant"]]
-    matrix = part.groupby(["country", "role"], as_index=False)["persons"].sum()
-    return matrix.rename(columns={"persons": "participants"}).sort_values(["country", "role"], ignore_index=True)
+    cells: dict[tuple[str, str], int] = {}
+    for country, role, _, persons in _participant_rows(cube):
+        cells[country, role] = cells.get((country, role), 0) + persons
+    keys = sorted(cells)
+    return pd.DataFrame(
+        {
+            "country": [k[0] for k in keys],
+            "role": [k[1] for k in keys],
+            "participants": np.array([cells[k] for k in keys], dtype=np.int64),
+        }
+    )
 
 
 def by_country(matrix: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     """Participants per country (row totals of the matrix), 'unknown' kept, most first."""
-    totals = matrix.groupby("country", as_index=False)["participants"].sum()
-    stages = countries.set_index("iso2")["stage"]
-    totals["stage"] = totals["country"].map(stages).astype("Int64")
-    totals = totals.sort_values(["participants", "country"], ascending=[False, True])
-    return totals[["country", "stage", "participants"]].reset_index(drop=True)
+    totals: dict[str, int] = {}
+    for country, n in zip(matrix["country"].tolist(), matrix["participants"].tolist(), strict=True):
+        totals[country] = totals.get(country, 0) + n
+    order = sorted(totals, key=lambda c: (-totals[c], c))
+    stages = dict(zip(countries["iso2"].tolist(), countries["stage"].tolist(), strict=True))
+    return pd.DataFrame(
+        {
+            "country": order,
+            "stage": pd.array([stages.get(c) for c in order], dtype="Int64"),
+            "participants": np.array([totals[c] for c in order], dtype=np.int64),
+        }
+    )
 
 
 def by_role(matrix: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
     """Participants per role (column totals of the matrix), in the roles' order."""
-    totals = matrix.groupby("role")["participants"].sum()
-    order = [code for code in roles["code"] if code in totals.index]
-    return pd.DataFrame({"role": order, "participants": totals.loc[order].to_numpy(dtype=np.int64)})
+    totals: dict[str, int] = {}
+    for role, n in zip(matrix["role"].tolist(), matrix["participants"].tolist(), strict=True):
+        totals[role] = totals.get(role, 0) + n
+    order = [code for code in roles["code"].tolist() if code in totals]
+    return pd.DataFrame({"role": order, "participants": np.array([totals[r] for r in order], dtype=np.int64)})
 
 
 def stage_coverage(country_totals: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     """Per programme stage: countries reached ÷ countries in the stage."""
-    reached_all = set(country_totals.loc[country_totals["participants"] > 0, "country"])
-    rows = []
+    reached_all = set(country_totals.loc[country_totals["participants"] > 0, "country"].tolist())
+    stage_of = zip(countries["iso2"].tolist(), countries["stage"].tolist(), strict=True)
+    members: dict[int, set[str]] = {stage: set() for stage in STAGES}
+    for iso2, stage in stage_of:
+        if stage in members:
+            members[stage].add(iso2)
+    rows = {"stage": [], "countries_in_stage": [], "countries_reached": [], "coverage": []}
     for stage in STAGES:
-        members = set(countries.loc[countries["stage"] == stage, "iso2"])
-        reached = members & reached_all
-        rows.append(
-            {
-                "stage": stage,
-                "countries_in_stage": len(members),
-                "countries_reached": len(reached),
-                "coverage": len(reached) / len(members) if members else None,
-            }
-        )
+        reached = len(members[stage] & reached_all)
+        rows["stage"].append(stage)
+        rows["countries_in_stage"].append(len(members[stage]))
+        rows["countries_reached"].append(reached)
+        rows["coverage"].append(reached / len(members[stage]) if members[stage] else None)
     return pd.DataFrame(rows)
 
 
 def headline(cube: pd.DataFrame, webinars: pd.DataFrame, overall_median: float | None, countries: pd.DataFrame) -> dict:
     """The headline figures of docs/metrics.md as plain Python values."""
-    part = cube[cube["is_participant"]]
-    known = set(part["country"]) - {UNKNOWN}
-    cis = set(countries.loc[countries["cis_status"].isin(CIS_STATES), "iso2"])
+    persons = cube["persons"].to_numpy()
+    known = {c for c, _, _, _ in _participant_rows(cube)} - {UNKNOWN}
+    statuses = zip(countries["iso2"].tolist(), countries["cis_status"].tolist(), strict=True)
+    cis = {iso2 for iso2, status in statuses if status in CIS_STATES}
     registrations = int(webinars["registrants"].sum())  # (person, webinar) pairs
     return {
-        "participants": int(part["persons"].sum()),
-        "registrants": int(cube.loc[cube["is_registrant"], "persons"].sum()),
+        "participants": int(persons[cube["is_participant"].to_numpy(dtype=bool)].sum()),
+        "registrants": int(persons[cube["is_registrant"].to_numpy(dtype=bool)].sum()),
         "attendance_rate": float(webinars["registered_attended"].sum()) / registrations if registrations else None,
         "attendances": int(webinars["participants"].sum()),
-        "repeat_participants": int(cube.loc[cube["is_repeat"], "persons"].sum()),
+        "repeat_participants": int(persons[cube["is_repeat"].to_numpy(dtype=bool)].sum()),
         "countries": len(known),
         "cis_countries": len(known & cis),
         "minutes_total": float(webinars["minutes_total"].sum()),
@@ -97,48 +131,143 @@ def headline(cube: pd.DataFrame, webinars: pd.DataFrame, overall_median: float |
 def cumulative_reach(cube: pd.DataFrame, webinars: pd.DataFrame) -> pd.DataFrame:
     """Per selected webinar in order: participants, new participants (at their first selected
     webinar), cumulative participants, new and cumulative known countries."""
-    part = cube[cube["is_participant"]]
-    new_people = part.groupby("first_slot")["persons"].sum()
-    country_first = part[part["country"] != UNKNOWN].groupby("country")["first_slot"].min()
-    new_countries = country_first.value_counts()
-    slots = webinars["slot"].astype(float)
-    out = webinars[["event_key", "title", "starts_at", "event_date", "participants"]].copy()
-    out["new_participants"] = slots.map(new_people).fillna(0).astype(np.int64).to_numpy()
-    out["cumulative_participants"] = out["new_participants"].cumsum()
-    out["new_countries"] = slots.map(new_countries).fillna(0).astype(np.int64).to_numpy()
-    out["cumulative_countries"] = out["new_countries"].cumsum()
-    return out.reset_index(drop=True)
+    new_people: dict[int, int] = {}
+    country_first: dict[str, int] = {}
+    for country, _, first_slot, persons in _participant_rows(cube):
+        slot = int(first_slot)
+        new_people[slot] = new_people.get(slot, 0) + persons
+        if country != UNKNOWN:
+            country_first[country] = min(slot, country_first.get(country, slot))
+    new_countries: dict[int, int] = {}
+    for slot in country_first.values():
+        new_countries[slot] = new_countries.get(slot, 0) + 1
+    slots = webinars["slot"].tolist()
+    out = webinars[["event_key", "title", "starts_at", "event_date", "participants"]].reset_index(drop=True)
+    out["new_participants"] = np.array([new_people.get(s, 0) for s in slots], dtype=np.int64)
+    out["cumulative_participants"] = np.cumsum(out["new_participants"].to_numpy())
+    out["new_countries"] = np.array([new_countries.get(s, 0) for s in slots], dtype=np.int64)
+    out["cumulative_countries"] = np.cumsum(out["new_countries"].to_numpy())
+    return out
 
 
-def peaks_from_changes(changes: pd.DataFrame) -> pd.Series:
-    """Peak concurrent per webinar from its net changes per second, ordered by webinar and time.
+def peaks_from_segments(segments: pd.DataFrame) -> pd.Series:
+    """Peak concurrent per webinar slot from merged segments [start, end) in whole seconds.
 
-    Every webinar's changes sum to zero (each segment joins and leaves once), so one running
-    sum over all rows restarts at zero at each webinar's first row.
+    Each slot gets a dense per-second array from its earliest start to its latest end; +1 at
+    each start and -1 at each end, summed per second, so a leave and a join at the same
+    second net out (a leave at t comes before a join at t). The running sum is the number
+    connected; its maximum is the peak. Every slot's changes sum to zero, so one running sum
+    over the slots laid end to end restarts at zero at each slot.
     """
-    if changes.empty:
+    if segments.empty:
         return pd.Series(dtype=np.int64)
-    connected = np.cumsum(changes["net_change"].to_numpy(dtype=np.int64))
-    keys = changes["event_key"].to_numpy()
-    starts = np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]
-    return pd.Series(np.maximum.reduceat(connected, starts), index=keys[starts])
+    slot = segments["slot"].to_numpy(dtype=np.int64)
+    start = segments["start_offset_s"].to_numpy(dtype=np.int64)
+    end = segments["end_offset_s"].to_numpy(dtype=np.int64)
+    n_slots = int(slot.max()) + 1
+    low = np.full(n_slots, np.iinfo(np.int64).max)
+    high = np.full(n_slots, np.iinfo(np.int64).min)
+    np.minimum.at(low, slot, start)
+    np.maximum.at(high, slot, end)
+    present = np.flatnonzero(high >= low)
+    width = np.zeros(n_slots, dtype=np.int64)
+    width[present] = high[present] - low[present] + 1
+    base = np.cumsum(width) - width  # where each slot's seconds begin in the dense array
+    size = int(width.sum())
+    change = np.bincount(base[slot] + start - low[slot], minlength=size)
+    change -= np.bincount(base[slot] + end - low[slot], minlength=size)
+    connected = np.cumsum(change)
+    peaks = np.maximum.reduceat(connected, base[present])
+    return pd.Series(peaks, index=present)
 
 
-def peak_concurrent(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Series:
+def peak_concurrent(con: duckdb.DuckDBPyConnection, filters: Filters, webinars: pd.DataFrame) -> pd.Series:
     """Peak concurrent audience per selected webinar (event_key -> persons)."""
     person_filter = filters.countries or filters.roles or filters.stages or filters.min_minutes is not None
     if not person_filter:  # the peak over all persons is stored at load time
         stored = queries.run(con, "webinar_peaks", filters)
         return pd.Series(stored["peak_concurrent"].to_numpy(dtype=np.int64), index=stored["event_key"])
-    return peaks_from_changes(queries.run(con, "concurrency_changes", filters))
+    by_slot = peaks_from_segments(queries.run(con, "audience_segments", filters))
+    keys = webinars.set_index("slot")["event_key"]
+    return pd.Series(by_slot.to_numpy(), index=keys.reindex(by_slot.index).to_numpy(), dtype=np.int64)
 
 
-def webinar_table(webinars: pd.DataFrame, medians: pd.DataFrame, peaks: pd.Series) -> pd.DataFrame:
+ALL_SELECTED = None  # the scope of a median over all selected webinars together
+
+
+def _count_up(counts: list[tuple[float, int]], rank: int) -> float:
+    """The value at 1-based `rank` of a multiset given as sorted (value, count) pairs."""
+    seen = 0
+    for value, count in counts:
+        seen += count
+        if seen >= rank:
+            return value
+    raise ValueError(f"rank {rank} beyond {seen} values")
+
+
+def median_targets(histogram: pd.DataFrame) -> dict[str | None, list[tuple[int, int]]]:
+    """For each scope (a webinar, and ALL_SELECTED), the middle rank(s) as (whole minute, rank
+    within that minute): ranks (n+1)//2 and n//2+1, the same one when n is odd."""
+    by_scope: dict[str | None, dict[int, int]] = {}
+    for key, minute, pairs in zip(
+        histogram["event_key"].tolist(), histogram["whole_minute"].tolist(), histogram["pairs"].tolist(), strict=True
+    ):
+        for scope in (key, ALL_SELECTED):
+            minutes = by_scope.setdefault(scope, {})
+            minutes[minute] = minutes.get(minute, 0) + pairs
+    targets = {}
+    for scope, minutes in by_scope.items():
+        counts = sorted(minutes.items())
+        n = sum(c for _, c in counts)
+        found = []
+        for k in ((n + 1) // 2, n // 2 + 1):
+            minute = _count_up(counts, k)
+            before = sum(c for m, c in counts if m < minute)
+            found.append((minute, k - before))
+        targets[scope] = found
+    return targets
+
+
+def medians_from_exact(targets: dict[str | None, list[tuple[int, int]]], exact: pd.DataFrame) -> dict:
+    """Each scope's median from the exact durations inside its target minutes."""
+    values: dict[tuple[str | None, int], dict[float, int]] = {}
+    for key, minute, minutes, pairs in zip(
+        exact["event_key"].tolist(),
+        exact["whole_minute"].tolist(),
+        exact["minutes"].tolist(),
+        exact["pairs"].tolist(),
+        strict=True,
+    ):
+        for scope in (key, ALL_SELECTED):
+            bucket = values.setdefault((scope, minute), {})
+            bucket[minutes] = bucket.get(minutes, 0) + pairs
+    return {
+        scope: sum(_count_up(sorted(values[scope, minute].items()), rank) for minute, rank in ranks) / len(ranks)
+        for scope, ranks in targets.items()
+    }
+
+
+def median_minutes(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str | None, float]:
+    """Exact median minutes per selected webinar (by event key) and over all of them (None).
+
+    A histogram per whole minute finds the minute holding each middle rank; only the
+    attendances of those minutes are then read with their exact durations.
+    """
+    targets = median_targets(queries.run(con, "minutes_histogram", filters))
+    if not targets:
+        return {}
+    minutes = sorted({minute for ranks in targets.values() for minute, _ in ranks})
+    return medians_from_exact(targets, queries.run(con, "minutes_exact", filters, whole_minutes=minutes))
+
+
+def webinar_table(webinars: pd.DataFrame, medians: dict, peaks: pd.Series) -> pd.DataFrame:
     """The per-webinar figures with each webinar's median minutes and peak concurrent."""
-    per_event = medians.dropna(subset=["event_key"]).set_index("event_key")["median_minutes"]
+    per_event = medians
+    peak = dict(zip(peaks.index.tolist(), peaks.tolist(), strict=True))
+    keys = webinars["event_key"].tolist()
     table = webinars.copy()
-    table["median_minutes"] = table["event_key"].map(per_event).astype(float)
-    table["peak_concurrent"] = table["event_key"].map(peaks).fillna(0).astype(np.int64)
+    table["median_minutes"] = np.array([per_event.get(k, np.nan) for k in keys], dtype=float)
+    table["peak_concurrent"] = np.array([peak.get(k, 0) for k in keys], dtype=np.int64)
     return table
 
 
@@ -148,18 +277,17 @@ def overview(
     """Every figure of the overview page for one selection."""
     cube = queries.run(con, "reach_cube", filters)
     webinars = queries.run(con, "webinar_figures", filters)
-    medians = queries.run(con, "median_minutes", filters)
-    overall = medians.loc[medians["event_key"].isna(), "median_minutes"]
+    medians = median_minutes(con, filters)
     matrix = participants_matrix(cube)
     country_totals = by_country(matrix, countries)
     return Overview(
-        kpis=headline(cube, webinars, overall.iloc[0] if len(overall) else None, countries),
+        kpis=headline(cube, webinars, medians.get(ALL_SELECTED), countries),
         matrix=matrix,
         by_country=country_totals,
         by_role=by_role(matrix, roles),
         stage_coverage=stage_coverage(country_totals, countries),
         cumulative=cumulative_reach(cube, webinars),
-        webinars=webinar_table(webinars, medians, peak_concurrent(con, filters)),
+        webinars=webinar_table(webinars, medians, peak_concurrent(con, filters, webinars)),
     )
 
 

@@ -1,6 +1,7 @@
 """Figure builders: the right data in the right traces, labelled in the user's language."""
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures, reference
@@ -107,3 +108,25 @@ def test_figures_have_titles_and_hover_text(lang):
     for fig in (figures.country_bars(BY_COUNTRY, COUNTRIES, lang), figures.country_map(BY_COUNTRY, COUNTRIES, lang)):
         assert fig.layout.title.text
         assert all(tr.hovertemplate for tr in fig.data)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_figure_is_valid_plotly(lang):
+    """Builders skip plotly's validation for speed; here every figure is validated in full."""
+    cumulative = pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2026-10-01"]),
+            "title": ["A"],
+            "new_participants": [5],
+            "cumulative_participants": [5],
+        }
+    )
+    by_role = pd.DataFrame({"role": ["executive"], "participants": [5]})
+    built = [
+        figures.country_bars(BY_COUNTRY, COUNTRIES, lang),
+        figures.country_map(BY_COUNTRY, COUNTRIES, lang),
+        figures.role_bars(by_role, ROLES, lang),
+        figures.cumulative_reach(cumulative, lang),
+    ]
+    for fig in built:
+        go.Figure(fig.to_dict())  # raises ValueError on any invalid property

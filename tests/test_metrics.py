@@ -348,31 +348,30 @@ def test_kpi_deltas_compare_the_latest_webinar_with_the_previous(tiny):
 
 
 def test_peak_paths_agree_stored_and_computed(tiny):
-    stored = reach.peak_concurrent(tiny, Filters())  # no person filter: stored at load time
-    computed = reach.peaks_from_changes(queries.run(tiny, "concurrency_changes", Filters()))
-    assert stored.to_dict() == computed.to_dict() == {"w1": 2, "w2": 2, "w3": 1}
+    webinars = overview(tiny).webinars
+    stored = reach.peak_concurrent(tiny, Filters(), webinars)  # no person filter: stored at load time
+    computed = reach.peaks_from_segments(queries.run(tiny, "audience_segments", Filters()))
+    assert stored.to_dict() == {"w1": 2, "w2": 2, "w3": 1}
+    assert computed.to_dict() == {0: 2, 1: 2, 2: 1}  # by slot
 
 
-def test_concurrency_changes_sum_all_changes_at_one_instant(tiny):
-    changes = queries.run(tiny, "concurrency_changes", Filters(events=("w2",)))
-    # w2: P1 [06:00,06:45) P4 [06:00,06:05) P3 [06:05,06:35): at 06:05 P4 leaves as P3 joins
-    assert [(row.event_key, row.net_change) for row in changes.itertuples()] == [
-        ("w2", 2),
-        ("w2", 0),
-        ("w2", -1),
-        ("w2", -1),
-    ]
+def test_audience_segments_are_merged_and_relative_to_the_start(tiny):
+    segments = queries.run(tiny, "audience_segments", Filters(events=("w1",)))
+    # w1 starts 06:00. P1 [06:00,06:50) (two overlapping rows merged) and [07:00,07:10);
+    # P2 [06:10,06:40) and [06:40,07:00) touch, so they are one segment.
+    assert sorted(segments.itertuples(index=False, name=None)) == [(0, 0, 3000), (0, 600, 3600), (0, 3600, 4200)]
 
 
-def test_peaks_from_changes():
-    changes = pd.DataFrame(
+def test_peaks_from_segments():
+    segments = pd.DataFrame(
         {
-            "event_key": ["a", "a", "a", "a", "b", "b"],
-            "net_change": [2, -1, 1, -2, 1, -1],
+            "slot": [0, 0, 0, 2, 2],
+            "start_offset_s": [0, 10, 20, -5, 5],
+            "end_offset_s": [20, 30, 40, 5, 6],  # slot 0: at 20 one leaves as one joins
         }
     )
-    assert reach.peaks_from_changes(changes).to_dict() == {"a": 2, "b": 1}
-    assert reach.peaks_from_changes(changes.iloc[0:0]).empty
+    assert reach.peaks_from_segments(segments).to_dict() == {0: 2, 2: 1}
+    assert reach.peaks_from_segments(segments.iloc[0:0]).empty
 
 
 def test_stored_and_computed_paths_agree_on_the_demo(demo_con):
@@ -387,3 +386,19 @@ def test_stored_and_computed_paths_agree_on_the_demo(demo_con):
         pd.testing.assert_frame_equal(other.matrix, fast.matrix)
         pd.testing.assert_frame_equal(other.cumulative, fast.cumulative)
         pd.testing.assert_frame_equal(other.webinars, fast.webinars)
+
+
+def test_median_targets_and_exact_values():
+    histogram = pd.DataFrame({"event_key": ["a", "a", "b"], "whole_minute": [5, 7, 7], "pairs": [1, 2, 1]})
+    targets = reach.median_targets(histogram)
+    # a: minutes 5,7,7 -> n=3, rank 2 is the 1st value in minute 7; all: 5,7,7,7 -> ranks 2 and 3
+    assert targets == {"a": [(7, 1), (7, 1)], "b": [(7, 1), (7, 1)], None: [(7, 1), (7, 2)]}
+    exact = pd.DataFrame(
+        {
+            "event_key": ["a", "a", "b"],
+            "whole_minute": [7, 7, 7],
+            "minutes": [7.25, 7.5, 7.0],
+            "pairs": [1, 1, 1],
+        }
+    )
+    assert reach.medians_from_exact(targets, exact) == {"a": 7.25, "b": 7.0, None: 7.125}  # all: 7.0, 7.25

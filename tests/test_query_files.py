@@ -10,6 +10,7 @@ from dashboard.settings import PACKAGE_DIR, QUERIES_DIR
 
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.sql"))
 FILTERS = {"countries", "roles", "events", "series", "date_from", "date_to", "stages", "min_minutes"}
+OTHER_VALUES = {"whole_minutes": [5, 60]}  # parameters that are not filters, with example values
 
 
 def test_there_are_queries():
@@ -25,13 +26,14 @@ def test_header_documents_the_question(path):
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_runs_with_and_without_filters(path, tiny):
-    queries.run(tiny, path.stem, Filters())
-    queries.run(tiny, path.stem, Filters(countries=("RU",), roles=("student",), min_minutes=1))
+    values = {k: v for k, v in OTHER_VALUES.items() if k in queries.parameters(path.stem)}
+    queries.run(tiny, path.stem, Filters(), **values)
+    queries.run(tiny, path.stem, Filters(countries=("RU",), roles=("student",), min_minutes=1), **values)
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_parameters_are_the_known_filters(path):
-    assert queries.parameters(path.stem) <= FILTERS
+    assert queries.parameters(path.stem) <= FILTERS | set(OTHER_VALUES)
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)

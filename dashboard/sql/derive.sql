@@ -143,12 +143,15 @@ group by all
 order by country, role, slot;
 
 -- Audience segments with the person's attributes and the pair's minutes, for concurrency
--- under person filters; times as epoch seconds.
+-- under person filters; times as whole seconds from the webinar's start (times are kept to
+-- the second, so this is exact).
 create or replace table segment_facts as
 select s.event_id, pf.event_key, pf.slot, pf.series, pf.event_date, pf.country, pf.role, pf.stage, pf.minutes,
-    cast(epoch(s.seg_start) as bigint) as start_s, cast(epoch(s.seg_end) as bigint) as end_s
+    cast(epoch(s.seg_start) - epoch(e.starts_at) as integer) as start_offset_s,
+    cast(epoch(s.seg_end) - epoch(e.starts_at) as integer) as end_offset_s
 from audience_segments s
 join pair_facts pf using (person_id, event_id)
+join event_facts e using (event_id)
 order by pf.country, pf.role, pf.slot;
 
 -- Peak concurrent audience of each webinar over all persons: the running count of connected
@@ -158,9 +161,9 @@ create or replace table event_peaks as
 with changes as (
     select event_id, at_s, sum(delta) as delta
     from (
-        select event_id, start_s as at_s, 1 as delta from segment_facts
+        select event_id, start_offset_s as at_s, 1 as delta from segment_facts
         union all
-        select event_id, end_s as at_s, -1 as delta from segment_facts
+        select event_id, end_offset_s as at_s, -1 as delta from segment_facts
     )
     group by event_id, at_s
 ),

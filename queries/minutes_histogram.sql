@@ -1,0 +1,18 @@
+-- Question: how many attendances of each selected webinar lasted each whole number of minutes?
+-- With minutes_exact.sql it gives exact medians without sorting every attendance: this
+-- histogram locates the minute holding the middle attendance(s), minutes_exact.sql reads the
+-- exact durations inside that minute only (reach.median_minutes).
+-- Grain: one row per (selected webinar, whole minute) with attended pairs.
+-- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
+--   $series varchar[], $date_from date, $date_to date, $stages integer[],
+--   $min_minutes double (an attendance shorter than this does not count).
+-- Columns: event_key, whole_minute (minutes rounded down), pairs (attended (person, webinar) pairs).
+select event_key, whole_minute, sum(pairs) as pairs
+from selected_minutes_histogram($countries, $roles, $events, $series, $date_from, $date_to, $stages)
+where $min_minutes is null
+group by event_key, whole_minute
+union all
+select event_key, whole_minute, count(*)
+from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes)
+where $min_minutes is not null and is_attended
+group by event_key, whole_minute
