@@ -146,7 +146,7 @@ def report(con, label: str, runs: int, with_pandas: bool) -> None:
     if with_pandas:
         pe = con.execute("select * from pair_facts").df()
         seg = con.execute(
-            "select event_id, start_s as seg_start, end_s as seg_end, country, role from segment_facts"
+            "select event_id, start_offset_s as seg_start, end_offset_s as seg_end, country, role from segment_facts"
         ).df()
         pa = median_ms(lambda: pandas_overview(pe, seg, Filters()), runs)
         pb = median_ms(lambda: pandas_overview(pe, seg, TYPICAL), runs)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 from dashboard import database, demo, queries, reach
@@ -56,37 +55,30 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def streamlit_command(port: int) -> list[str]:
+    """The command that serves the dashboard, offline and quiet."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.enableStaticServing", "true",  # map shapes from dashboard/static
+        # A set address stops Streamlit from asking an internet service for our external IP.
+        "--browser.serverAddress", "localhost",
+        "--client.toolbarMode", "viewer",
+    ]  # fmt: skip
+
+
 def cmd_serve(args) -> int:
     path = database_path(args.db)
     if not path.exists():
         print(f"No database at {path}: building the demo programme first.")
         cmd_demo(argparse.Namespace(participants=DEMO_PARTICIPANTS, seed=DEMO_SEED, db=str(path)))
     env = dict(os.environ, REACH_DB=str(path.resolve()))
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_SCRIPT),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.enableStaticServing",
-        "true",
-        # A set address stops Streamlit from asking an internet service for our external IP.
-        "--browser.serverAddress",
-        "localhost",
-        "--client.toolbarMode",
-        "viewer",
-    ]
-    print(f"Dashboard: http://localhost:{args.port}")
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+    print(f"Dashboard: http://localhost:{args.port}", flush=True)
+    # Become the server: a signal to `reach serve` then reaches Streamlit itself.
+    command = streamlit_command(args.port)
+    os.execve(command[0], command, env)
 
 
 def _validated(values: list[str] | None, allowed: set[str], what: str) -> tuple[str, ...] | None:

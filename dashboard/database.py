@@ -42,6 +42,11 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseError(
+                f"database {path} is in use by another process (a running `reach serve`?); "
+                "stop it, or work on a copy of the file"
+            ) from exc
         raise DatabaseError(f"cannot open database {path}: {exc}") from exc
     con.execute("set TimeZone = 'UTC'")
     if not read_only:

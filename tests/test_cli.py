@@ -54,3 +54,28 @@ def test_demo_builds_a_database(tmp_path, capsys):
 def test_demo_rejects_a_bad_size(tmp_path, capsys):
     assert cli.main(["demo", "--db", str(tmp_path / "x.duckdb"), "--participants", "0"]) == 2
     assert "positive" in capsys.readouterr().err
+
+
+def test_report_on_a_database_held_by_a_server(tiny_db_file, capsys):
+    """A running server holds the file; the report says so instead of a traceback."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; con = duckdb.connect({str(tiny_db_file)!r}); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        assert cli.main(["report", "--db", str(tiny_db_file)]) == 2
+        err = capsys.readouterr().err
+        assert "is in use by another process" in err and "reach serve" in err
+    finally:
+        holder.kill()
+        holder.wait()
