@@ -43,6 +43,9 @@ def cmd_demo(args) -> int:
         raise UsageError("--participants must be a positive number")
     path = database_path(args.db)
     con = database.connect(path)
+    # DuckDB takes up to 80% of memory by default; a bound keeps the 1M-participant build
+    # to a few GB at no cost in time (it spills what does not fit; see BENCHMARKS.md).
+    con.execute("set memory_limit = '2GB'")
     try:
         demo.build_demo(con, participants=args.participants, seed=args.seed)
         figures = reach.report(con, Filters(), *reference_tables(con))

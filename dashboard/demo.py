@@ -276,7 +276,15 @@ def _intervals(rng: np.random.Generator, pairs: pd.DataFrame, events: pd.DataFra
 
 
 def build_demo(con: duckdb.DuckDBPyConnection, participants: int = 300, seed: int = 20261101) -> None:
-    """Replace the database's programme data with the demo programme."""
+    """Replace the database's programme data with the demo programme, in one transaction."""
+    with transaction(con):
+        _generate_and_write(con, participants, seed)  # its frames are freed before the refresh
+        set_programme_setting(con, "title", PROGRAMME_TITLE)
+        set_programme_setting(con, "timezone", "Asia/Yekaterinburg")
+        refresh(con)
+
+
+def _generate_and_write(con: duckdb.DuckDBPyConnection, participants: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     size = demo_size(participants)
     events = _events(size)
@@ -298,11 +306,13 @@ def build_demo(con: duckdb.DuckDBPyConnection, participants: int = 300, seed: in
     truth = people.set_index("person_id")
     # The platform reports the person's country on most rows; none on the rest.
     reported = rng.random(len(rows)) < 0.7
-    rows["country"] = np.where(reported, truth.loc[rows["person_id"], "true_country"].to_numpy(), None)
+    # Categoricals: ten million repeated strings would cost gigabytes as Python objects.
+    rows["country"] = pd.Categorical(np.where(reported, truth.loc[rows["person_id"], "true_country"].to_numpy(), None))
     rows["is_staff"] = False
-    rows["staff_role"] = None
-    rows["role"] = None
-    rows["source"] = np.where(rows["event_id"] % 2 == 1, "zoom", "mts-link")
+    missing = np.full(len(rows), -1, dtype=np.int8)  # code -1: null
+    rows["staff_role"] = pd.Categorical.from_codes(missing, categories=["host", "co-host"])
+    rows["role"] = pd.Categorical.from_codes(missing, categories=list(ROLE_SHARES))
+    rows["source"] = pd.Categorical(np.where(rows["event_id"] % 2 == 1, "zoom", "mts-link"))
 
     staff_rows = pd.DataFrame(
         [
@@ -324,11 +334,7 @@ def build_demo(con: duckdb.DuckDBPyConnection, participants: int = 300, seed: in
 
     registrations = _registrations(rng, attended, participants, n_no_show_only, size, events, truth)
 
-    with transaction(con):
-        _write(con, events, pd.concat([people, staff]), registrations, pd.concat([rows, staff_rows]))
-        set_programme_setting(con, "title", PROGRAMME_TITLE)
-        set_programme_setting(con, "timezone", "Asia/Yekaterinburg")
-        refresh(con)
+    _write(con, events, pd.concat([people, staff]), registrations, pd.concat([rows, staff_rows]))
 
 
 def _registrations(rng, attended, participants, n_no_show_only, size, events, truth) -> pd.DataFrame:
