@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,12 @@ from dashboard.filters import Filters
 
 OUT = Path(__file__).resolve().parent / "out"
 TYPICAL = Filters(countries=("RU", "KZ"), roles=("executive",))
+# Other paths, timed as a whole overview: a webinar selection (bitstrings) and a minimum of
+# minutes (from pairs and segments).
+OTHER_PATHS = {
+    "one season of the series (bitstrings)": Filters(date_from=date(2026, 9, 24), date_to=date(2026, 10, 29)),
+    "minimum 30 minutes (pairs)": Filters(min_minutes=30),
+}
 # The steps of reach.overview, each timed on its own.
 STEPS = {
     "reach cube (`reach_cube.sql`)": lambda con, f, w: queries.run(con, "reach_cube", f),
@@ -145,6 +152,9 @@ def report(con, label: str, runs: int, with_pandas: bool) -> None:
     a = median_ms(lambda: whole_overview(con, Filters(), countries, roles), runs)
     b = median_ms(lambda: whole_overview(con, TYPICAL, countries, roles), runs)
     print(f"| **whole overview** (queries + figures) | **{a:.0f} ms** | **{b:.0f} ms** |")
+    for name, filters in OTHER_PATHS.items():
+        ms = median_ms(lambda f=filters: whole_overview(con, f, countries, roles), runs)
+        print(f"| whole overview, {name} | {ms:.0f} ms | |")
     if with_pandas:
         pe = con.execute("select * from pair_facts").df()
         seg = con.execute(

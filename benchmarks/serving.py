@@ -55,12 +55,13 @@ def render_seconds(page, url: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--db", type=Path, default=DB)
     args = parser.parse_args()
-    if not DB.exists():
-        sys.exit(f"{DB} is missing: run benchmarks/overview.py first")
+    if not args.db.exists():
+        sys.exit(f"{args.db} is missing: run benchmarks/overview.py first")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(DB), "--port", str(port)],
+        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(args.db), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
