@@ -38,11 +38,11 @@ def _figure(data: list[dict], title: str, height: int, *, legend_on_top: bool = 
         },
         "font": FONT,
         "height": height,
-        "margin": {"l": 10, "r": 30, "t": 95 if legend_on_top else 60, "b": 10},
+        "margin": {"l": 10, "r": 30, "t": 115 if legend_on_top else 60, "b": 10},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "hoverlabel": {"font": {"size": 15}},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left", "font": {"size": 14}},
     }
     for axis in ("xaxis", "yaxis"):
         layout[axis] = {"automargin": True, **layout.get(axis, {})}
@@ -97,23 +97,23 @@ def country_bars(by_country: pd.DataFrame, countries: pd.DataFrame, lang: str) -
     return _figure(
         data,
         t("by_country_title", lang),
-        height=max(380, 120 + 30 * len(by_country)),
+        height=max(400, 190 + 30 * len(by_country)),
         barmode="overlay",
         bargap=0.25,
         yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
-        xaxis=_count_axis(t("persons_axis", lang), top, 1.45),  # room for the labels and the legend
-        # Bars are sorted, so the lower right corner is free for the legend.
+        xaxis=_count_axis(t("persons_axis", lang), top, 1.15),  # room for the value labels
+        # The legend sits at the foot of the chart, across its whole width (the plot area
+        # itself is narrow beside the country names).
         legend={
-            "orientation": "v",
-            "x": 0.98,
-            "xanchor": "right",
-            "y": 0.03,
+            "orientation": "h",
+            "xref": "container",
+            "x": 0.02,
+            "yref": "container",
+            "y": 0.01,
             "yanchor": "bottom",
-            "bgcolor": "rgba(255,255,255,0.9)",
-            "bordercolor": "#d5d9de",
-            "borderwidth": 1,
-            "font": {"size": 13},
+            "font": {"size": 14},
         },
+        margin={"l": 10, "r": 30, "t": 60, "b": 95},
     )
 
 
@@ -137,7 +137,7 @@ def role_bars(by_role: pd.DataFrame, roles: pd.DataFrame, lang: str) -> go.Figur
     return _figure(
         [_hbar(names, by_role["participants"], "", ROLE_COLOUR, lang)],
         t("by_role_title", lang),
-        height=max(320, 80 + 34 * len(by_role)),
+        height=max(340, 90 + 46 * len(by_role)),
         yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
         xaxis=_count_axis(t("persons_axis", lang), top, 1.15),
     )
@@ -150,17 +150,28 @@ def country_map(by_country: pd.DataFrame, countries: pd.DataFrame, lang: str) ->
     )
     persons = t("hover_persons", lang)
     names = country_names(countries, lang)
+    values = [int(v) for v in known["participants"]]
+    ticks = _colour_ticks(max(values, default=1))
     trace = {
         "type": "choropleth",
         "locations": list(known["iso3"]),
         "locationmode": "ISO-3",
-        "z": list(known["participants"]),
+        # Colour by the square root, so that a country of 5 is visible beside one of 130;
+        # the colour bar is labelled in persons and the hover shows the count.
+        "z": [v**0.5 for v in values],
+        "customdata": values,
         "text": [names.get(c, c) for c in known["country"]],
         "colorscale": MAP_SCALE,
         "zmin": 0,
+        "zmax": max(values, default=1) ** 0.5,
         "marker": {"line": {"color": "white", "width": 0.8}},
-        "colorbar": {"title": {"text": persons}, "thickness": 14},
-        "hovertemplate": "%{text}: %{z} " + persons + "<extra></extra>",
+        "colorbar": {
+            "title": {"text": persons},
+            "thickness": 14,
+            "tickvals": [v**0.5 for v in ticks],
+            "ticktext": [str(v) for v in ticks],
+        },
+        "hovertemplate": "%{text}: %{customdata} " + persons + "<extra></extra>",
     }
     geo = {
         "resolution": 50,
@@ -178,6 +189,15 @@ def country_map(by_country: pd.DataFrame, countries: pd.DataFrame, lang: str) ->
         "showcoastlines": False,
     }
     return _figure([trace], t("map_title", lang), height=480, geo=geo, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+
+
+def _colour_ticks(top: int) -> list[int]:
+    """Round person counts up to `top` for a colour bar: 0, 1, 2, 5, 10, 20, 50, …"""
+    ticks, step = [0], 1
+    while step <= top:
+        ticks += [v for v in (step, 2 * step, 5 * step) if v <= top]
+        step *= 10
+    return ticks if len(ticks) <= 7 else [0, *ticks[-5:]]
 
 
 def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:

@@ -39,12 +39,15 @@ def test_country_bars_in_english():
 def test_map_shows_known_countries_by_iso3():
     fig = figures.country_map(BY_COUNTRY, COUNTRIES, "en")
     (trace,) = fig.data
-    assert (list(trace.locations), list(trace.z), list(trace.text)) == (
+    assert (list(trace.locations), list(trace.customdata), list(trace.text)) == (
         ["RUS", "UZB", "GEO", "KAZ"],
         [10, 4, 3, 1],
         ["Russia", "Uzbekistan", "Georgia", "Kazakhstan"],
     )
     assert trace.locationmode == "ISO-3"
+    # coloured by the square root, so small countries show; the colour bar reads in persons
+    assert list(trace.z) == pytest.approx([10**0.5, 2.0, 3**0.5, 1.0])
+    assert list(trace.colorbar.ticktext) == ["0", "1", "2", "5", "10"]
 
 
 def test_role_bars_follow_role_order_and_translate():

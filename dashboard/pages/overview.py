@@ -40,6 +40,6 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_config={t("col_title", lang): st.column_config.TextColumn(width="medium")},
+    column_config={t("col_title", lang): st.column_config.TextColumn(width=300)},
 )
 st.caption(t("footer", lang, tz=ctx.timezone))
