@@ -20,6 +20,7 @@ import pandas as pd
 from dashboard.database import refresh, set_programme_setting, transaction
 
 PROGRAMME_TITLE = "CIS Interstate Programme for innovation development"
+PROGRAMME_TITLE_RU = "Межгосударственная программа инновационного сотрудничества государств — участников СНГ"
 HOST = 'Head of the Perm innovation territorial cluster "Photonics"'
 SERIES = "Industrial clusters"
 TOPICS = (
@@ -280,6 +281,7 @@ def build_demo(con: duckdb.DuckDBPyConnection, participants: int = 300, seed: in
     with transaction(con):
         _generate_and_write(con, participants, seed)  # its frames are freed before the refresh
         set_programme_setting(con, "title", PROGRAMME_TITLE)
+        set_programme_setting(con, "title_ru", PROGRAMME_TITLE_RU)
         set_programme_setting(con, "timezone", "Asia/Yekaterinburg")
         refresh(con)
 

@@ -170,7 +170,7 @@ def page_context() -> PageContext:
         countries=countries,
         roles=roles,
         timezone=database.programme_setting(con, "timezone") or "UTC",
-        programme=database.programme_setting(con, "title") or "",
+        programme=database.programme_setting(con, f"title_{lang}") or database.programme_setting(con, "title") or "",
     )
 
 
@@ -178,8 +178,5 @@ def plotly_config() -> dict:
     """Plotly options: maps read their shapes from this server, never from a CDN."""
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}" if base else ""
-    return {
-        "topojsonURL": f"{prefix}/app/static/topojson/",
-        "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-    }
+    # No mode bar: its tooltips are English-only, and a projector needs no zoom buttons.
+    return {"topojsonURL": f"{prefix}/app/static/topojson/", "displaylogo": False, "displayModeBar": False}
