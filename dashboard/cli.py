@@ -6,9 +6,13 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dashboard import database, demo, queries, reach
 from dashboard.filters import Filters
+from dashboard.imports.loader import ImportResult, import_file
+from dashboard.imports.problems import Problem
 from dashboard.settings import APP_SCRIPT, DEFAULT_PORT, DEMO_PARTICIPANTS, DEMO_SEED, database_path
 
 
@@ -28,6 +32,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the dashboard (builds the demo if there is no database)")
     p.add_argument("--db")
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
+
+    p = sub.add_parser("import", help="import platform exports and registration sheets")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--db")
+    p.add_argument("--timezone", help="zone of times written without one (default: the programme's)")
+    p.add_argument("--mapping", help='JSON column mapping for sheets: {"columns": {field: header}, "event_title": …}')
+    p.add_argument("--skip-bad-rows", action="store_true", help="import the good rows and list every skipped one")
+    p.add_argument("--lang", choices=["ru", "en"], default="en", help="language of the messages")
 
     p = sub.add_parser("report", help="print the programme's figures")
     p.add_argument("--db")
@@ -128,7 +140,47 @@ def cmd_report(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "report": cmd_report}
+def _mapping(path: str | None) -> dict | None:
+    if not path:
+        return None
+    try:
+        mapping = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the mapping file {path}: {exc}") from exc
+    if not isinstance(mapping, dict) or not isinstance(mapping.get("columns", {}), dict):
+        raise UsageError(f'the mapping file {path} must hold {{"columns": {{field: header}}}}')
+    return mapping
+
+
+def _zone(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(f"unknown time zone {name!r} (expected e.g. Europe/Moscow)") from exc
+    return name
+
+
+def cmd_import(args) -> int:
+    """Each file on its own: imported completely or not at all; exit 1 if any was rejected."""
+    mapping, zone = _mapping(args.mapping), _zone(args.timezone)
+    con = database.connect(database_path(args.db))
+    try:
+        results = [
+            import_file(con, Path(f).read_bytes(), Path(f).name, zone=zone, mapping=mapping,
+                        skip_bad_rows=args.skip_bad_rows)
+            if Path(f).is_file() else ImportResult(f, "rejected", [Problem("missing_file")])
+            for f in args.files
+        ]  # fmt: skip
+    finally:
+        con.close()
+    for result in results:
+        print(result.summary(args.lang), file=sys.stderr if result.status == "rejected" else sys.stdout)
+    return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

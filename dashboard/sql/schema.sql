@@ -67,3 +67,56 @@ create table if not exists attendance (
     role       varchar,              -- stated in this row (check-in, form), role code
     source     varchar
 );
+
+-- Imports (docs/imports.md). Raw texts are kept beside the codes, so that a mapping saved
+-- later by an analyst applies to the data already imported.
+alter table registrations add column if not exists country_raw varchar;
+alter table registrations add column if not exists role_raw varchar;
+alter table registrations add column if not exists import_id integer;
+alter table attendance add column if not exists country_raw varchar;
+alter table attendance add column if not exists role_raw varchar;
+alter table attendance add column if not exists import_id integer;
+
+create table if not exists imports (
+    import_id      integer primary key,
+    file_name      varchar not null,
+    content_sha256 varchar not null,
+    format         varchar not null,
+    encoding       varchar not null,
+    time_zone      varchar not null,
+    rows_read      integer not null,
+    records        integer not null,
+    persons        integer not null,   -- distinct persons in the file
+    new_persons    integer not null,
+    events         integer not null,
+    skipped_rows   integer not null,
+    imported_at    timestamp not null, -- UTC
+    seconds        double not null
+);
+
+-- What the platform itself said about a webinar (shown beside our figures, never instead).
+create table if not exists platform_figures (
+    event_id  integer not null,
+    import_id integer not null,
+    figure    varchar not null,   -- 'registered', 'unique_viewers', 'max_concurrent', 'total_users'
+    value     bigint not null
+);
+
+-- Mappings saved by analysts in the data-quality panel (keys as normalise.key).
+create table if not exists country_aliases (
+    alias_key varchar primary key,
+    alias     varchar not null,
+    iso2      varchar not null
+);
+
+create table if not exists role_aliases (
+    value_key varchar primary key,
+    value     varchar not null,
+    role      varchar not null
+);
+
+-- Column mappings saved from the Data page, per header signature of a sheet.
+create table if not exists column_mappings (
+    signature varchar primary key,
+    mapping   varchar not null   -- JSON: {"columns": {field: header}, "event_title": …}
+);

@@ -1,0 +1,524 @@
+"""Recognise a file's format from its content and turn it into canonical records.
+
+Formats: Zoom webinar attendee report (older and current layouts), Zoom registration report,
+Webex attendance report, MTS Link (Webinar.ru) participant statistics, and registration or
+attendance sheets found by header synonyms. Records are kept column-wise (lists), so that a
+million-row export stays within memory and time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dashboard.imports.normalise import key
+from dashboard.imports.problems import FileRejected, Problem
+from dashboard.imports.reading import Rows
+from dashboard.imports.times import add_minutes, parse_minutes, parse_time
+
+RECORD_FIELDS = (
+    "line", "event", "email", "name", "organisation", "country_raw", "occupation_raw",
+    "registered_at", "is_registration", "joined_at", "left_at", "staff_role",
+)  # fmt: skip
+
+# Header synonyms (compared by normalise.key). The platform's own role column is the meeting
+# role (host, panelist, attendee): it decides staff versus audience, never the occupation.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "email": (
+        "email",
+        "e-mail",
+        "e mail",
+        "почта",
+        "электронная почта",
+        "адрес электронной почты",
+        "e-mail адрес",
+        "email address",
+        "attendee email",
+        "participant email",
+        "user email",
+        "эл почта",
+    ),
+    "name": (
+        "фио",
+        "name",
+        "full name",
+        "user name",
+        "user name original name",
+        "participant name",
+        "attendee name",
+        "имя участника",
+        "участник",
+        "display name",
+        "name original name",
+    ),
+    "first_name": ("имя", "first name", "given name"),
+    "last_name": ("фамилия", "last name", "surname", "family name"),
+    "middle_name": ("отчество", "middle name", "patronymic"),
+    "chat_name": ("имя в чате", "chat name"),
+    "country": (
+        "страна",
+        "country",
+        "country/region name",
+        "country/region",
+        "country region name",
+        "страна проживания",
+        "страна участника",
+    ),
+    "organisation": (
+        "организация",
+        "organisation",
+        "organization",
+        "company",
+        "компания",
+        "место работы",
+        "наименование организации",
+    ),
+    "occupation": (
+        "должность",
+        "род деятельности",
+        "сфера деятельности",
+        "профессия",
+        "position",
+        "occupation",
+        "profession",
+        "job title",
+        "title",
+        "роль в организации",
+    ),
+    "event": (
+        "мероприятие",
+        "вебинар",
+        "webinar",
+        "event",
+        "topic",
+        "тема",
+        "meeting name",
+        "meeting topic",
+        "название вебинара",
+        "название мероприятия",
+    ),
+    "date": ("дата", "date", "дата вебинара", "дата мероприятия"),
+    "event_start": (
+        "start time",
+        "время начала",
+        "начало",
+        "scheduled time",
+        "actual start time",
+        "meeting start time",
+    ),
+    "join": ("время входа", "время подключения", "вход", "join", "join time", "time joined", "подключение"),
+    "leave": ("время выхода", "время отключения", "выход", "leave", "leave time", "time left", "отключение"),
+    "duration": (
+        "длительность",
+        "продолжительность",
+        "duration",
+        "time in session minutes",
+        "attendance duration",
+        "минут",
+        "длительность мин",
+    ),
+    "registered_at": (
+        "отметка времени",
+        "timestamp",
+        "registration time",
+        "время регистрации",
+        "дата регистрации",
+        "registered at",
+        "registration date",
+    ),
+    "meeting_role": ("роль", "role", "participant role", "attendee type", "тип участника", "user role"),
+    "attended": ("attended", "присутствовал", "участвовал"),
+}
+_HEADER = {key(s): f for f, names in SYNONYMS.items() for s in names}
+STAFF_WORDS = {
+    "host": "host", "ведущий": "host", "организатор": "host", "organizer": "host", "administrator": "host",
+    "администратор": "host", "co-host": "co-host", "cohost": "co-host", "соведущий": "co-host",
+    "alternate host": "co-host", "panelist": "panelist", "presenter": "panelist", "спикер": "panelist",
+    "докладчик": "panelist", "модератор": "co-host", "moderator": "co-host", "лектор": "panelist",
+}  # fmt: skip
+
+
+@dataclass
+class EventRef:
+    title: str | None
+    starts_at: datetime | None = None  # UTC
+    platform: str | None = None
+    platform_event_id: str | None = None
+    planned_minutes: int | None = None
+    local_date: str | None = None  # ISO date in the import zone, when only a date is known
+    start_stated: bool = False  # the file states the start (else: the earliest join)
+    stated: dict = field(default_factory=dict)  # platform's own figures
+
+
+@dataclass
+class Parsed:
+    format: str
+    encoding: str
+    delimiter: str | None
+    mapping: dict[str, str]  # field -> header as found
+    events: list[EventRef] = field(default_factory=list)
+    records: dict[str, list] = field(default_factory=lambda: {f: [] for f in RECORD_FIELDS})
+    problems: list[Problem] = field(default_factory=list)
+    rows_read: int = 0
+    extra_headers: list[str] = field(default_factory=list)  # columns not used
+
+    def add(self, **values) -> None:
+        for name in RECORD_FIELDS:
+            self.records[name].append(values.get(name))
+
+    def __len__(self) -> int:
+        return len(self.records["line"])
+
+
+class _Times:
+    """Parsing with a memory: exports repeat the same timestamps many times."""
+
+    def __init__(self, zone: str):
+        self.zone = zone
+        self.seen: dict = {}
+
+    def __call__(self, value) -> datetime:
+        if value in self.seen:
+            return self.seen[value]
+        moment = parse_time(value, self.zone)
+        self.seen[value] = moment
+        return moment
+
+
+def header_fields(row: list, override: dict[str, str] | None = None) -> dict[str, int]:
+    """Which field each column holds (first column wins), by synonyms or an explicit mapping."""
+    found: dict[str, int] = {}
+    names = [str(c) if c is not None else "" for c in row]
+    if override:
+        by_key = {key(n): i for i, n in enumerate(names)}
+        for fld, header in override.items():
+            if key(header) not in by_key:
+                raise FileRejected([Problem("bad_mapping", column=header, values={"column": header})])
+            found[fld] = by_key[key(header)]
+    for i, name in enumerate(names):
+        fld = _HEADER.get(key(name))
+        if fld and fld not in found:
+            found[fld] = i
+    return found
+
+
+def _cell(row: list, index: int | None):
+    return row[index] if index is not None and index < len(row) else None
+
+
+def _full_name(row, cols) -> str | None:
+    if "name" in cols and _cell(row, cols["name"]):
+        return str(_cell(row, cols["name"]))
+    parts = [_cell(row, cols.get(f)) for f in ("last_name", "first_name", "middle_name")]
+    joined = " ".join(str(p) for p in parts if p)
+    return joined or (str(_cell(row, cols["chat_name"])) if _cell(row, cols.get("chat_name")) else None)
+
+
+def _staff(value) -> str | None:
+    return STAFF_WORDS.get(key(str(value))) if value else None
+
+
+def detect(rows: Rows) -> str:
+    """The format of a file, from its content."""
+    first = [str(c) for c in rows.cells[0] if c is not None]
+    firsts = {key(str(r[0])) for r in rows.cells if r and r[0] is not None}
+    if (first and key(first[0]) == "attendee report") or "attendee details" in firsts:
+        return "zoom-attendee"
+    if (first and key(first[0]) == "registration report") or "registrant details" in firsts:
+        return "zoom-registration"
+    for row in rows.cells[:20]:
+        cols = header_fields(row)
+        if "chat_name" in cols:
+            return "mts-link"
+        if {"join", "leave", "duration"} <= cols.keys() and rows.encoding.startswith("UTF-16"):
+            return "webex"
+        if ("email" in cols or "name" in cols or "first_name" in cols) and len(cols) >= 2:
+            return "sheet"
+    raise FileRejected([Problem("unrecognised")])
+
+
+# ---------------------------------------------------------------- Zoom reports
+
+
+def _zoom_sections(rows: Rows) -> dict[str, tuple[int, int]]:
+    """Section name -> (index of its header row, index after its last row)."""
+    marks = []
+    for i, row in enumerate(rows.cells):
+        if (
+            row
+            and row[0]
+            and sum(c is not None for c in row) == 1
+            and str(row[0]).rstrip(":").endswith(("Details", "Attended", "Report", "Report Generated"))
+        ):
+            marks.append((key(str(row[0])), i))
+    sections = {}
+    for n, (name, i) in enumerate(marks):
+        end = marks[n + 1][1] if n + 1 < len(marks) else len(rows.cells)
+        sections[name] = (i + 1, end)
+    return sections
+
+
+def _zoom_event(rows: Rows, times: _Times, platform: str) -> EventRef:
+    """The topic block: a header row starting with Topic, the values on the next row."""
+    for i, row in enumerate(rows.cells[:10]):
+        if row and row[0] and key(str(row[0])) == "topic" and i + 1 < len(rows.cells):
+            head = [key(str(c)) if c else "" for c in row]
+            values = rows.cells[i + 1]
+            info = {h: _cell(values, j) for j, h in enumerate(head) if h}
+            start = info.get("actual start time") or info.get("scheduled time") or info.get("start time")
+            stated = {}
+            for label, name in (("registered", "registered"), ("unique viewers", "unique_viewers"),
+                                ("max concurrent views", "max_concurrent"), ("total users", "total_users")):  # fmt: skip
+                for h, v in info.items():
+                    if h.endswith(label) and v is not None and str(v).strip().lstrip("-").isdigit():
+                        stated[name] = int(str(v).strip())
+            webinar_id = info.get("webinar id") or info.get("meeting id")
+            duration = info.get("actual duration minutes") or info.get("duration minutes")
+            return EventRef(
+                title=str(info.get("topic")) if info.get("topic") else None,
+                starts_at=times(start) if start else None,
+                platform=platform,
+                platform_event_id="".join(ch for ch in str(webinar_id) if ch.isdigit()) if webinar_id else None,
+                planned_minutes=int(float(duration)) if duration and str(duration).strip().isdigit() else None,
+                stated=stated,
+            )
+    raise FileRejected([Problem("no_event")])
+
+
+def _zoom_rows(parsed: Parsed, rows: Rows, span: tuple[int, int], times: _Times, staff_role: str | None) -> None:
+    start, end = span
+    if start >= end:
+        return
+    cols = header_fields(rows.cells[start])
+    header = rows.cells[start]
+    for i in range(start + 1, end):
+        row, line = rows.cells[i], rows.lines[i]
+        parsed.rows_read += 1
+        _zoom_record(parsed, row, line, cols, header, times, staff_role)
+
+
+def _zoom_record(parsed, row, line, cols, header, times, staff_role) -> None:
+    email, name = _cell(row, cols.get("email")), _full_name(row, cols)
+    if not email and not name:
+        parsed.problems.append(Problem("no_person", line=line))
+        return
+    attended = _cell(row, cols.get("attended"))
+    did_attend = attended is None or key(str(attended)) in ("yes", "да")
+    registered_raw = _cell(row, cols.get("registered_at"))
+    values = dict(line=line, event=0, email=email, name=name,
+                  organisation=_cell(row, cols.get("organisation")), country_raw=_cell(row, cols.get("country")),
+                  occupation_raw=_cell(row, cols.get("occupation")), staff_role=staff_role)  # fmt: skip
+    try:
+        registered_at = times(registered_raw) if registered_raw else None
+    except ValueError:
+        parsed.problems.append(_bad_time(line, header, cols["registered_at"], registered_raw))
+        return
+    if registered_at is not None or not did_attend:
+        parsed.add(**values, registered_at=registered_at, is_registration=True)
+    if did_attend:
+        _attendance(parsed, row, line, cols, header, times, values)
+
+
+def _bad_time(line, header, index, value) -> Problem:
+    return Problem("bad_time", line=line, column=str(header[index]), values={"value": value})
+
+
+def _attendance(parsed, row, line, cols, header, times, values) -> None:
+    joined_raw, left_raw = _cell(row, cols.get("join")), _cell(row, cols.get("leave"))
+    if not joined_raw:
+        parsed.problems.append(Problem("no_times", line=line))
+        return
+    try:
+        joined = times(joined_raw)
+    except ValueError:
+        parsed.problems.append(_bad_time(line, header, cols["join"], joined_raw))
+        return
+    if left_raw:
+        try:
+            left = times(left_raw)
+        except ValueError:
+            parsed.problems.append(_bad_time(line, header, cols["leave"], left_raw))
+            return
+    else:
+        duration_raw = _cell(row, cols.get("duration"))
+        try:
+            left = add_minutes(joined, parse_minutes(duration_raw)) if duration_raw is not None else None
+        except ValueError:
+            parsed.problems.append(Problem("bad_duration", line=line, column=str(header[cols["duration"]]),
+                                           values={"value": duration_raw}))  # fmt: skip
+            return
+        if left is None:
+            parsed.problems.append(Problem("no_times", line=line))
+            return
+    if left < joined:
+        parsed.problems.append(Problem("leave_before_join", line=line, column=str(header[cols["leave"]])
+                                       if "leave" in cols else None, values={"left": left_raw, "joined": joined_raw}))  # fmt: skip
+        return
+    if left - joined > timedelta(days=1):
+        parsed.problems.append(Problem("too_long", line=line, values={"joined": joined_raw, "left": left_raw}))
+        return
+    parsed.add(**values, joined_at=joined, left_at=left, is_registration=False)
+
+
+def parse_zoom(rows: Rows, zone: str, registration_only: bool) -> Parsed:
+    times = _Times(zone)
+    parsed = Parsed("zoom-registration" if registration_only else "zoom-attendee", rows.encoding, rows.delimiter, {})
+    parsed.events.append(_zoom_event(rows, times, "zoom"))
+    sections = _zoom_sections(rows)
+    if registration_only:
+        span = sections.get("registrant details")
+        if span:
+            start, end = span
+            cols = header_fields(rows.cells[start])
+            for i in range(start + 1, end):
+                row, line = rows.cells[i], rows.lines[i]
+                parsed.rows_read += 1
+                email, name = _cell(row, cols.get("email")), _full_name(row, cols)
+                if not email and not name:
+                    parsed.problems.append(Problem("no_person", line=line))
+                    continue
+                raw = _cell(row, cols.get("registered_at"))
+                try:
+                    registered_at = times(raw) if raw else None
+                except ValueError:
+                    parsed.problems.append(_bad_time(line, rows.cells[start], cols["registered_at"], raw))
+                    continue
+                parsed.add(line=line, event=0, email=email, name=name, registered_at=registered_at,
+                           organisation=_cell(row, cols.get("organisation")), country_raw=_cell(row, cols.get("country")),
+                           occupation_raw=_cell(row, cols.get("occupation")), is_registration=True)  # fmt: skip
+            parsed.mapping = {f: str(rows.cells[start][i]) for f, i in cols.items()}
+    else:
+        for name, role in (("host details", "host"), ("panelist details", "panelist"),
+                           ("attendee details", None), ("other attended", None)):  # fmt: skip
+            if name in sections:
+                _zoom_rows(parsed, rows, sections[name], times, role)
+        if "attendee details" in sections:
+            start, _ = sections["attendee details"]
+            parsed.mapping = {f: str(rows.cells[start][i]) for f, i in header_fields(rows.cells[start]).items()}
+    if parsed.rows_read == 0:
+        raise FileRejected([Problem("header_only")])
+    return parsed
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _header_row(rows: Rows, override) -> tuple[int, dict[str, int]]:
+    for i, row in enumerate(rows.cells[:20]):
+        cols = header_fields(row, override)
+        if "email" in cols or "name" in cols or "first_name" in cols or "last_name" in cols or "chat_name" in cols:
+            return i, cols
+    raise FileRejected(
+        [Problem("no_identity_column", values={"headers": ", ".join(str(c) for c in rows.cells[0] if c)})]
+    )
+
+
+def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) -> Parsed:
+    """Webex, MTS Link and sheets: one header row, one record (or two) per row."""
+    mapping = mapping or {}
+    times = _Times(zone)
+    at, cols = _header_row(rows, mapping.get("columns"))
+    header = rows.cells[at]
+    parsed = Parsed(fmt, rows.encoding, rows.delimiter, {f: str(header[i]) for f, i in cols.items()})
+    parsed.extra_headers = [str(h) for j, h in enumerate(header) if h is not None and j not in cols.values()]
+    platform = {"webex": "webex", "mts-link": "mts-link"}.get(fmt)
+    preamble = _preamble(rows.cells[:at])
+    constant_title = mapping.get("event_title") or preamble.get("event")
+    constant_day = preamble.get("date")
+    events: dict[tuple, int] = {}
+    width = len(header)
+    for i in range(at + 1, len(rows.cells)):
+        row, line = rows.cells[i], rows.lines[i]
+        parsed.rows_read += 1
+        if rows.delimiter and len(row) < min(width, max(cols.values()) + 1):
+            parsed.problems.append(Problem("too_few_fields", line=line, values={"found": len(row), "expected": width}))
+            continue
+        title = _cell(row, cols.get("event")) or constant_title
+        if not title:
+            parsed.problems.append(Problem("no_event", line=line))
+            continue
+        email, name = _cell(row, cols.get("email")), _full_name(row, cols)
+        if not email and not name:
+            parsed.problems.append(Problem("no_person", line=line))
+            continue
+        day = _cell(row, cols.get("date")) or constant_day
+        try:
+            day_text = (times(day) and _local_day(day, zone)) if day else None
+        except ValueError:
+            parsed.problems.append(_bad_time(line, header, cols["date"], day))
+            continue
+        event_index = events.setdefault((str(title), day_text), len(events))
+        if event_index == len(parsed.events):
+            parsed.events.append(EventRef(title=str(title), platform=platform, local_date=day_text))
+        values = dict(line=line, event=event_index, email=email, name=name,
+                      organisation=_cell(row, cols.get("organisation")), country_raw=_cell(row, cols.get("country")),
+                      occupation_raw=_cell(row, cols.get("occupation")),
+                      staff_role=_staff(_cell(row, cols.get("meeting_role"))))  # fmt: skip
+        start_raw = _cell(row, cols.get("event_start"))
+        if start_raw:
+            try:
+                event = parsed.events[event_index]
+                event.starts_at = (
+                    min(times(start_raw), event.starts_at or times(start_raw))
+                    if event.start_stated
+                    else times(start_raw)
+                )
+                event.start_stated = True
+            except ValueError:
+                parsed.problems.append(_bad_time(line, header, cols["event_start"], start_raw))
+                continue
+        if "join" in cols:
+            before = len(parsed)
+            _attendance(parsed, row, line, cols, header, times, values)
+            if len(parsed) > before:
+                _widen(parsed.events[event_index], parsed.records["joined_at"][-1])
+        raw = _cell(row, cols.get("registered_at"))
+        if raw or "join" not in cols:
+            try:
+                registered_at = times(raw) if raw else None
+            except ValueError:
+                parsed.problems.append(_bad_time(line, header, cols["registered_at"], raw))
+                continue
+            parsed.add(**values, registered_at=registered_at, is_registration=True)
+    if parsed.rows_read == 0:
+        raise FileRejected([Problem("header_only")])
+    return parsed
+
+
+def _preamble(rows: list[list]) -> dict[str, str]:
+    """Title lines above a table's header: "Вебинар: …", "Дата: …" (MTS Link exports)."""
+    found: dict[str, str] = {}
+    for row in rows:
+        cells = [c for c in row if c is not None]
+        for i, cell in enumerate(cells):
+            label, _, rest = str(cell).partition(":")
+            fld = _HEADER.get(key(label))
+            value = rest.strip() or (cells[i + 1] if i + 1 < len(cells) else None)
+            if fld in ("event", "date") and value and fld not in found:
+                found[fld] = value
+    return found
+
+
+def _local_day(value, zone: str) -> str:
+    """The calendar date a cell names (a date, or a time read in `zone`)."""
+    moment = parse_time(value, "UTC") if not isinstance(value, datetime) else value
+    if isinstance(value, datetime) or len(str(value).strip()) <= 10:
+        return moment.date().isoformat()
+    return parse_time(value, zone).replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+def _widen(event: EventRef, moment: datetime) -> None:
+    """A table's webinar starts at its stated start time, else at its earliest join."""
+    if event.start_stated:
+        return
+    if event.starts_at is None or moment < event.starts_at:
+        event.starts_at = moment
+
+
+def parse(rows: Rows, zone: str, mapping: dict | None = None) -> Parsed:
+    """Canonical records of a file's rows, with every problem found (nothing is dropped silently)."""
+    fmt = "sheet" if mapping and mapping.get("columns") else detect(rows)
+    if fmt in ("zoom-attendee", "zoom-registration"):
+        return parse_zoom(rows, zone, registration_only=fmt == "zoom-registration")
+    return parse_table(rows, fmt, zone, mapping)

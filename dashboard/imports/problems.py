@@ -1,0 +1,100 @@
+"""What can be wrong with an imported file, said in the user's language, naming file, line
+and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "missing_file": {
+        "ru": "файл не найден",
+        "en": "no such file",
+    },
+    "empty": {
+        "ru": "файл пуст",
+        "en": "the file is empty",
+    },
+    "binary": {
+        "ru": "это не текстовая таблица и не файл Excel (двоичные данные)",
+        "en": "this is neither a text table nor an Excel file (binary data)",
+    },
+    "unrecognised": {
+        "ru": "формат не распознан: ожидался отчёт Zoom, Webex, МТС Линк или таблица с колонками ФИО/E-mail",
+        "en": "format not recognised: expected a Zoom, Webex or MTS Link report, or a sheet with name/e-mail columns",
+    },
+    "header_only": {
+        "ru": "в файле есть заголовок, но нет ни одной строки с данными",
+        "en": "the file has a header but no data rows",
+    },
+    "no_identity_column": {
+        "ru": "не найдена колонка с ФИО или e-mail (заголовки: {headers})",
+        "en": "no name or e-mail column found (headers: {headers})",
+    },
+    "no_event": {
+        "ru": "не удалось определить вебинар: нет колонки «Вебинар»/«Мероприятие» и темы в отчёте",
+        "en": "cannot tell which webinar: no webinar/event column and no topic in the report",
+    },
+    "bad_time": {
+        "ru": "не удалось прочитать время «{value}»; ожидалось, например, 28.03.2026 14:05 или Mar 28, 2026 14:05:00",
+        "en": "cannot read the time '{value}'; expected e.g. 28.03.2026 14:05 or Mar 28, 2026 14:05:00",
+    },
+    "leave_before_join": {
+        "ru": "время выхода {left} раньше времени входа {joined}",
+        "en": "leave time {left} is before join time {joined}",
+    },
+    "no_person": {
+        "ru": "нет ни e-mail, ни имени — непонятно, кто это",
+        "en": "neither an e-mail nor a name: cannot tell who this is",
+    },
+    "too_few_fields": {
+        "ru": "в строке {found} полей, ожидалось {expected}",
+        "en": "the row has {found} fields, expected {expected}",
+    },
+    "unterminated_quote": {
+        "ru": "кавычка не закрыта до конца файла (файл обрезан?)",
+        "en": "a quoted field is not closed before the end of the file (truncated file?)",
+    },
+    "bad_mapping": {
+        "ru": "в сопоставлении колонок указана колонка «{column}», которой нет в файле",
+        "en": "the column mapping names a column '{column}' that is not in the file",
+    },
+    "bad_duration": {
+        "ru": "не удалось прочитать длительность «{value}»; ожидалось, например, 65 mins",
+        "en": "cannot read the duration '{value}'; expected e.g. 65 mins",
+    },
+    "no_times": {
+        "ru": "нет времени входа: для посещения нужны время входа и выхода (или длительность)",
+        "en": "no join time: an attendance needs join and leave times (or a duration)",
+    },
+    "too_long": {
+        "ru": "интервал длиннее суток ({joined} — {left})",
+        "en": "the interval is longer than a day ({joined} to {left})",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where (line and column, when known) and what."""
+
+    code: str
+    line: int | None = None
+    column: str | None = None
+    values: dict = field(default_factory=dict)
+
+    def text(self, file_name: str, lang: str = "ru") -> str:
+        message = MESSAGES[self.code][lang if lang in ("ru", "en") else "ru"].format(**self.values)
+        where = [file_name]
+        if self.line is not None:
+            where.append(("строка " if lang == "ru" else "line ") + str(self.line))
+        if self.column:
+            where.append(("колонка «" + self.column + "»") if lang == "ru" else f"column '{self.column}'")
+        return ", ".join(where) + ": " + message
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be imported; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].code if problems else "rejected")
+        self.problems = problems

@@ -1,0 +1,149 @@
+"""From bytes to rows of cells: encodings, delimiters, Excel workbooks, cell clean-up."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from charset_normalizer import from_bytes
+
+from dashboard.imports.problems import FileRejected, Problem
+
+EMPTY_MARKERS = {"", "--", "-", "na", "n/a", "null", "none", "—"}
+DELIMITERS = (",", ";", "\t")
+_EXCEL_WRAPPED = re.compile(r'^="(.*)"$', re.S)
+_EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (zip), .xls (OLE2)
+
+
+@dataclass
+class Rows:
+    """Cells as read, with the physical line (or spreadsheet row) of each row."""
+
+    cells: list[list]
+    lines: list[int]
+    encoding: str  # the text encoding, or 'xlsx' / 'xls'
+    delimiter: str | None
+
+
+def clean(value) -> str | datetime | None:
+    """A cell's value: text trimmed, Excel's ="…" unwrapped, empty markers (--, NA) as None;
+    dates from Excel kept as datetimes."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    wrapped = _EXCEL_WRAPPED.match(text)
+    if wrapped:
+        text = wrapped.group(1).strip()
+    return None if text.casefold() in EMPTY_MARKERS else text
+
+
+def is_excel(data: bytes) -> bool:
+    return data.startswith(_EXCEL_MAGIC)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with.
+
+    A byte-order mark decides; then UTF-16 without one (every other byte zero); then strict
+    UTF-8; else charset-normalizer's best guess (Windows-1251 for most Russian exports).
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name), {"utf-8-sig": "UTF-8 (BOM)"}.get(
+                name, "UTF-16 " + ("LE" if bom == codecs.BOM_UTF16_LE else "BE")
+            )
+    sample = data[:4000]
+    if b"\x00" in sample:  # text in UTF-16 without a BOM, or not text at all
+        for codec, name in (("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")):
+            if _reads_as_text(data, codec):
+                return data.decode(codec), name
+        raise FileRejected([Problem("binary")])
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise FileRejected([Problem("binary")])
+    return str(best), best.encoding
+
+
+def _reads_as_text(data: bytes, codec: str) -> bool:
+    """Whether the bytes decode in `codec` to lines of printable text."""
+    try:
+        text = data[: len(data) - len(data) % 2].decode(codec)
+    except UnicodeDecodeError:
+        return False
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:2000])
+    return "\n" in text and printable >= 0.98 * min(len(text), 2000)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter used most on the first lines that use any (, ; or tab)."""
+    for line in text.splitlines()[:30]:
+        counts = {d: line.count(d) for d in DELIMITERS}
+        if max(counts.values()) > 0:
+            return max(DELIMITERS, key=lambda d: counts[d])
+    return ","
+
+
+def read_text(data: bytes) -> Rows:
+    """Rows of a delimited text file; a quoted field left open is a problem with its line."""
+    try:
+        text, encoding = decode(data)
+    except UnicodeDecodeError as exc:
+        raise FileRejected([Problem("binary")]) from exc
+    if not text.strip():
+        raise FileRejected([Problem("empty")])
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    cells, lines = [], []
+    previous = 0
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                cells.append([clean(c) for c in row])
+                lines.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise FileRejected([Problem("unterminated_quote", line=previous + 1, values={"detail": str(exc)})]) from exc
+    return Rows(cells=cells, lines=lines, encoding=encoding, delimiter=delimiter)
+
+
+def read_excel(data: bytes) -> Rows:
+    """Rows of the first non-empty sheet of an .xlsx or .xls workbook (python-calamine)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise FileRejected([Problem("binary")]) from exc
+    kind = "xlsx" if data.startswith(b"PK") else "xls"
+    for name in book.sheet_names:
+        sheet = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        cells, lines = [], []
+        for number, row in enumerate(sheet, start=1):
+            cleaned = [clean(c) for c in row]
+            if any(c is not None for c in cleaned):
+                cells.append(cleaned)
+                lines.append(number)
+        if cells:
+            return Rows(cells=cells, lines=lines, encoding=kind, delimiter=None)
+    raise FileRejected([Problem("empty")])
+
+
+def read(data: bytes) -> Rows:
+    """Rows of any supported file, by its content (not its name)."""
+    if not data or not data.strip():
+        raise FileRejected([Problem("empty")])
+    return read_excel(data) if is_excel(data) else read_text(data)
