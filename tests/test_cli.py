@@ -79,3 +79,43 @@ def test_report_on_a_database_held_by_a_server(tiny_db_file, capsys):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_import_each_file_on_its_own(tmp_path, capsys):
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    db = tmp_path / "imports.duckdb"
+    code = cli.main(["import", str(fixtures / "zoom_attendee_current.csv"), str(bad), str(tmp_path / "none.csv"),
+                     "--db", str(db), "--timezone", "Europe/Moscow"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 1  # some file was rejected
+    assert out.startswith("zoom_attendee_current.csv: imported — format zoom-attendee, encoding UTF-8 (BOM), rows 9,")
+    assert "bad.csv: not imported, problems: 1\n  bad.csv: format not recognised" in err
+    assert "none.csv: no such file" in err
+    assert cli.main(["report", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["participants"] == 5  # the good file landed
+
+
+def test_import_with_a_mapping_file(tmp_path, capsys):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Участник;Почта;Пришёл;Ушёл\nИванова;anna@example.ru;01.10.2026 11:00;01.10.2026 12:00\n")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"columns": {"name": "Участник", "email": "Почта", "join": "Пришёл",
+                                               "leave": "Ушёл"}, "event_title": "Понятие кластера"}))  # fmt: skip
+    db = str(tmp_path / "m.duckdb")
+    assert cli.main(["import", str(sheet), "--db", db, "--mapping", str(mapping)]) == 0
+    capsys.readouterr()
+    assert cli.main(["report", "--db", db, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["participants"], report["minutes_total"]) == (1, 60.0)
+
+
+def test_import_rejects_bad_options(tmp_path, capsys):
+    assert cli.main(["import", "x.csv", "--db", str(tmp_path / "d.duckdb"), "--timezone", "Mars/Olympus"]) == 2
+    assert "unknown time zone 'Mars/Olympus'" in capsys.readouterr().err
+    (tmp_path / "m.json").write_text("[1, 2]")
+    assert cli.main(["import", "x.csv", "--db", str(tmp_path / "d.duckdb"), "--mapping", str(tmp_path / "m.json")]) == 2
+    assert "must hold" in capsys.readouterr().err

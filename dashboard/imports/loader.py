@@ -99,9 +99,16 @@ def import_file(
     if len(parsed) == 0:
         result.problems = parsed.problems or [Problem("header_only")]
         return result
-    with database.transaction(con):
-        _write(con, parsed, result, file_name, digest, zone)
-        database.refresh(con)
+    try:
+        with database.transaction(con):
+            _write(con, parsed, result, file_name, digest, zone)
+            database.refresh(con)
+    except FileRejected as rejected:
+        result.problems = rejected.problems
+        return result
+    except Exception as exc:  # rolled back; a bug, but never a traceback for the user
+        result.problems = [Problem("internal", values={"detail": type(exc).__name__})]
+        return result
     result.status = "imported"
     result.seconds = time.perf_counter() - started
     con.execute("update imports set seconds = $s where import_id = $i", {"s": result.seconds, "i": result.import_id})

@@ -520,5 +520,27 @@ def parse(rows: Rows, zone: str, mapping: dict | None = None) -> Parsed:
     """Canonical records of a file's rows, with every problem found (nothing is dropped silently)."""
     fmt = "sheet" if mapping and mapping.get("columns") else detect(rows)
     if fmt in ("zoom-attendee", "zoom-registration"):
-        return parse_zoom(rows, zone, registration_only=fmt == "zoom-registration")
-    return parse_table(rows, fmt, zone, mapping)
+        parsed = parse_zoom(rows, zone, registration_only=fmt == "zoom-registration")
+    else:
+        parsed = parse_table(rows, fmt, zone, mapping)
+    _date_every_event(parsed)
+    return parsed
+
+
+def _date_every_event(parsed: Parsed) -> None:
+    """A webinar with no start and no date starts at its earliest join or registration."""
+    for index, event in enumerate(parsed.events):
+        if event.starts_at or event.local_date:
+            continue
+        moments = [
+            moment
+            for i, moment in zip(parsed.records["event"], parsed.records["joined_at"], strict=True)
+            if i == index and moment
+        ] or [
+            moment
+            for i, moment in zip(parsed.records["event"], parsed.records["registered_at"], strict=True)
+            if i == index and moment
+        ]
+        if not moments:
+            raise FileRejected([Problem("no_event_time")])
+        event.starts_at = min(moments)

@@ -6,6 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "no_event_time": {
+        "ru": "не удалось определить дату вебинара: нет ни времени начала, ни даты, ни времени входа",
+        "en": "cannot tell when the webinar took place: no start time, date or join time",
+    },
+    "internal": {
+        "ru": "внутренняя ошибка при записи ({detail}); ничего не записано — сообщите разработчикам",
+        "en": "internal error while writing ({detail}); nothing was written — please report it",
+    },
     "missing_file": {
         "ru": "файл не найден",
         "en": "no such file",
