@@ -64,7 +64,10 @@ def _seed_widgets(state: UrlState, webinars: pd.DataFrame) -> None:
         {
             "_seeded": True,
             "_url_ignored": state.ignored,
-            "lang": state.lang,
+            # a language chosen on another page stands unless the link names one
+            "lang": state.lang
+            if "lang" in st.query_params or "lang" not in st.session_state
+            else st.session_state["lang"],
             "f_countries": list(f.countries or []),
             "f_roles": list(f.roles or []),
             "f_events": list(f.events or []),
@@ -142,6 +145,20 @@ def _sidebar(lang: str, country_options, roles, webinars) -> Filters:
     )
 
 
+def language() -> str:
+    """The language switch in the sidebar, seeded from ?lang= and kept in the URL."""
+    if "lang" not in st.session_state:
+        raw = st.query_params.get("lang")
+        st.session_state["lang"] = raw if raw in LANGUAGES else "ru"
+    lang = st.sidebar.segmented_control(
+        "Язык / Language",
+        options=list(LANGUAGES),
+        key="lang",
+        format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
+    )
+    return lang or "ru"
+
+
 def page_context() -> PageContext:
     """Open the database, read the URL, draw the language switch and the filters."""
     con = connection(str(database_path()))
@@ -151,14 +168,7 @@ def page_context() -> PageContext:
     webinars = queries.run(con, "webinar_list", ALL)
     state = parse(_query_params(), _choices(country_options, roles, webinars))
     _seed_widgets(state, webinars)
-
-    lang = st.sidebar.segmented_control(
-        "Язык / Language",
-        options=list(LANGUAGES),
-        key="lang",
-        format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
-    )
-    lang = lang or "ru"
+    lang = language()
     filters = _sidebar(lang, country_options, roles, webinars)
     st.query_params.from_dict(to_params(lang, filters))
     if st.session_state.get("_url_ignored"):

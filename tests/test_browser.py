@@ -154,3 +154,53 @@ def test_filter_from_the_url_in_a_real_browser(browser, server):
     page.close()
     assert blocked == []
     assert values["Participants"] == "1"
+
+
+def test_data_page_upload_preview_import(browser, server):
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    page, blocked = open_page_plain(browser, f"{server}/data?lang=en")
+    page.set_input_files("input[type=file]", [str(fixtures / "zoom_attendee_current.csv"),
+                                              str(fixtures / "registration_form_cp1251.csv")])  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelectorAll(\"[data-testid='stMetricValue']\").length >= 8", timeout=60_000)
+    wait_for_script(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-preview-en.png"), full_page=True)
+    metrics = page.eval_on_selector_all("[data-testid='stMetricValue']", "els => els.map(e => e.innerText.trim())")
+    assert metrics == ["zoom-attendee", "UTF-8 (BOM)", "9", "12", "sheet", "cp1251", "4", "4"]  # the previews
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("zoom_attendee_current.csv: imported").wait_for(timeout=60_000)
+    page.get_by_text("registration_form_cp1251.csv: imported").wait_for(timeout=60_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-import-en.png"), full_page=True)
+    page.close()
+    overview, blocked_overview = open_page(browser, f"{server}/?lang=en")
+    values = kpis(overview)
+    overview.close()
+    assert blocked == [] and blocked_overview == []
+    assert values["Participants"] == "10"  # 5 in the hand-made programme + 5 from the Zoom file
+
+
+def wait_for_script(page) -> None:
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stApp']\")"
+        ".getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+
+
+def open_page_plain(browser, url: str):
+    """A page without KPI cards (the Data page), with non-localhost requests blocked."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    blocked: list[str] = []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname or ""
+        if r.request.url.startswith(("data:", "blob:")) or host in LOCAL:
+            return r.continue_()
+        blocked.append(r.request.url)
+        return r.abort()
+
+    page.route("**/*", route)
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
+    page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
+    return page, blocked

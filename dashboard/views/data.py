@@ -1,0 +1,187 @@
+"""Data (analysts): import exports and sheets with a preview, the import log, data quality."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import database, queries, ui
+from dashboard.filters import ALL
+from dashboard.i18n import t
+from dashboard.imports import review
+from dashboard.imports.loader import analyse, import_file
+from dashboard.imports.normalise import ROLE_CODES
+from dashboard.imports.problems import FileRejected
+from dashboard.settings import database_path
+
+ZONES = ("Asia/Yekaterinburg", "Europe/Moscow", "Asia/Almaty", "Europe/Minsk", "Asia/Yerevan", "Asia/Bishkek",
+         "Asia/Tashkent", "Asia/Baku", "Asia/Dushanbe", "Europe/Chisinau", "Asia/Ashgabat", "UTC")  # fmt: skip
+
+con = ui.connection(str(database_path()))
+lang = ui.language()
+st.query_params.from_dict({"lang": lang} if lang != "ru" else {})
+st.title(t("data_title", lang))
+programme_zone = database.programme_setting(con, "timezone") or "UTC"
+tab_import, tab_quality, tab_log = st.tabs([t("tab_import", lang), t("tab_quality", lang), t("tab_log", lang)])
+
+
+def saved_mapping(headers_signature: str) -> dict | None:
+    rows = con.execute("select mapping from column_mappings where signature = $s", {"s": headers_signature}).fetchall()
+    return json.loads(rows[0][0]) if rows else None
+
+
+def mapping_editor(name: str, parsed, signature: str) -> dict | None:
+    """Selectboxes to override a sheet's column mapping; saved per header signature."""
+    headers = [*parsed.mapping.values(), *parsed.extra_headers]
+    options = [None, *headers]
+    columns = {}
+    for field in ("name", "email", "country", "organisation", "occupation", "event", "date", "join", "leave",
+                  "duration", "registered_at", "meeting_role"):  # fmt: skip
+        current = parsed.mapping.get(field)
+        choice = st.selectbox(t(f"field_{field}", lang), options, index=options.index(current) if current in options else 0,
+                              key=f"map-{name}-{field}", format_func=lambda h: h or t("not_mapped", lang))  # fmt: skip
+        if choice:
+            columns[field] = choice
+    title = st.text_input(t("event_title_input", lang), key=f"title-{name}")
+    mapping = {"columns": columns, **({"event_title": title} if title else {})}
+    if st.button(t("save_mapping", lang), key=f"save-{name}"):
+        con.execute("insert or replace into column_mappings values ($s, $m)",
+                    {"s": signature, "m": json.dumps(mapping, ensure_ascii=False)})  # fmt: skip
+        st.success(t("mapping_saved", lang))
+    changed = columns != parsed.mapping or title
+    return mapping if changed else None
+
+
+def preview(upload, zone: str, skip: bool):
+    """What the file holds, before anything is written; returns the mapping to import with."""
+    data = upload.getvalue()
+    try:
+        parsed = analyse(data, zone)
+    except FileRejected as rejected:
+        for problem in rejected.problems:
+            st.error(problem.text(upload.name, lang))
+        return None, False
+    signature = "|".join(sorted(parsed.mapping.values()) + sorted(parsed.extra_headers))
+    mapping = saved_mapping(signature) if parsed.format == "sheet" else None
+    if mapping:
+        try:
+            parsed = analyse(data, zone, mapping)
+        except FileRejected as rejected:
+            st.error(rejected.problems[0].text(upload.name, lang))
+            return None, False
+    cols = st.columns(4)
+    cols[0].metric(t("preview_format", lang), parsed.format)
+    cols[1].metric(t("preview_encoding", lang), parsed.encoding)
+    cols[2].metric(t("preview_rows", lang), parsed.rows_read)
+    cols[3].metric(t("preview_records", lang), len(parsed))
+    st.caption(t("preview_events", lang) + ": " + "; ".join(e.title or "—" for e in parsed.events))
+    st.markdown("**" + t("preview_mapping", lang) + "**")
+    st.dataframe(pd.DataFrame({t("field", lang): [t(f"field_{f}", lang) for f in parsed.mapping],
+                               t("column", lang): list(parsed.mapping.values())}),
+                 hide_index=True)  # fmt: skip
+    if parsed.extra_headers:
+        st.caption(t("preview_unused", lang) + ": " + ", ".join(parsed.extra_headers))
+    if parsed.format == "sheet":
+        with st.expander(t("preview_mapping", lang) + " ✎"):
+            override = mapping_editor(upload.name, parsed, signature)
+            if override:
+                mapping = override
+                try:
+                    parsed = analyse(data, zone, mapping)
+                except FileRejected as rejected:
+                    st.error(rejected.problems[0].text(upload.name, lang))
+                    return None, False
+    if parsed.problems:
+        with st.expander(t("problems", lang, n=len(parsed.problems)), expanded=True):
+            st.code("\n".join(p.text(upload.name, lang) for p in parsed.problems[:200]), language=None)
+        st.warning(t("ready", lang) if skip else t("will_reject", lang))
+    else:
+        st.success(t("ready", lang))
+    return mapping, True
+
+
+with tab_import:
+    uploads = st.file_uploader(t("upload", lang), accept_multiple_files=True, help=t("upload_help", lang),
+                               type=["csv", "txt", "tsv", "xlsx", "xls"])  # fmt: skip
+    left, right = st.columns(2)
+    zones = [programme_zone, *[z for z in ZONES if z != programme_zone]]
+    zone = left.selectbox(t("timezone", lang), zones)
+    skip = right.checkbox(t("skip_bad_rows", lang))
+    plans = []
+    for upload in uploads or []:
+        with st.container(border=True):
+            st.subheader(upload.name)
+            mapping, ok = preview(upload, zone, skip)
+            plans.append((upload, mapping, ok))
+    if plans and st.button(t("import_button", lang), type="primary"):
+        for upload, mapping, _ in plans:
+            result = import_file(con, upload.getvalue(), upload.name, zone=zone, mapping=mapping, skip_bad_rows=skip)
+            show = st.success if result.status == "imported" else st.info if result.status == "unchanged" else st.error
+            show(result.summary(lang))
+
+with tab_quality:
+    log = queries.run(con, "import_log", ALL)
+    if not log.empty:
+        st.metric(t("merge_rate", lang), t("merge_rate_value", lang, records=int(log["records"].sum()),
+                                                   persons=int(con.execute("select count(*) from participants").fetchall()[0][0])))  # fmt: skip
+    countries = queries.run(con, "countries", ALL)
+    st.subheader(t("unmatched_countries", lang))
+    unmatched = review.unmatched_countries(con)
+    if unmatched.empty:
+        st.caption(t("nothing_unmatched", lang))
+    else:
+        codes = [None, *countries["iso2"]]
+        names = dict(zip(countries["iso2"], countries[f"name_{lang}"], strict=True))
+        edited = st.data_editor(
+            unmatched.assign(map_to=None), hide_index=True, key="countries-editor", disabled=["country_raw", "rows", "persons"],
+            column_config={"country_raw": t("raw_value", lang), "rows": t("rows", lang), "persons": t("persons", lang),
+                           "map_to": st.column_config.SelectboxColumn(t("map_to", lang), options=codes[1:])},
+        )  # fmt: skip
+        chosen = edited.dropna(subset=["map_to"])
+        if st.button(t("apply", lang), key="apply-countries", disabled=chosen.empty):
+            for row in chosen.itertuples():
+                review.save_country(con, row.country_raw, row.map_to)
+            st.success(t("applied", lang, n=len(chosen)) + ": " + ", ".join(f"{r.country_raw} → {names.get(r.map_to)}"
+                                                                            for r in chosen.itertuples()))  # fmt: skip
+    st.subheader(t("unmatched_roles", lang))
+    roles_unmatched = review.unmatched_roles(con)
+    if roles_unmatched.empty:
+        st.caption(t("nothing_unmatched", lang))
+    else:
+        edited = st.data_editor(
+            roles_unmatched[["role_raw", "rows", "persons"]].assign(map_to=None), hide_index=True, key="roles-editor",
+            disabled=["role_raw", "rows", "persons"],
+            column_config={"role_raw": t("raw_value", lang), "rows": t("rows", lang), "persons": t("persons", lang),
+                           "map_to": st.column_config.SelectboxColumn(t("map_to", lang), options=list(ROLE_CODES))},
+        )  # fmt: skip
+        chosen = edited.dropna(subset=["map_to"])
+        if st.button(t("apply", lang), key="apply-roles", disabled=chosen.empty):
+            for row in chosen.itertuples():
+                review.save_role(con, row.role_raw, row.map_to)
+            st.success(t("applied", lang, n=len(chosen)))
+    st.subheader(t("platform_vs_ours", lang))
+    stated = queries.run(con, "platform_figures", ALL)
+    if not stated.empty:
+        ours = queries.run(con, "webinar_figures", ALL).set_index("event_key")
+        peaks = queries.run(con, "webinar_peaks", ALL).set_index("event_key")["peak_concurrent"]
+        st.dataframe(pd.DataFrame({
+            t("col_title", lang): stated["title"],
+            t("stated_registered", lang): stated["registered"],
+            t("ours_registrants", lang): stated["event_key"].map(ours["registrants"]),
+            t("stated_unique", lang): stated["unique_viewers"],
+            t("ours_participants", lang): stated["event_key"].map(ours["participants"]),
+            t("stated_peak", lang): stated["max_concurrent"],
+            t("ours_peak", lang): stated["event_key"].map(peaks),
+        }), hide_index=True)  # fmt: skip
+        st.caption(t("platform_note", lang))
+
+with tab_log:
+    log = queries.run(con, "import_log", ALL)
+    if log.empty:
+        st.caption(t("no_imports", lang))
+    else:
+        labels = {"imported_at": "col_imported_at", "file_name": "col_file", "format": "col_format",
+                  "encoding": "col_encoding", "rows_read": "col_rows", "records": "col_records",
+                  "persons": "col_persons", "new_persons": "col_new", "events": "col_events",
+                  "skipped_rows": "col_skipped", "seconds": "col_seconds", "content_sha256": "col_hash"}  # fmt: skip
+        st.dataframe(log[list(labels)].rename(columns={k: t(v, lang) for k, v in labels.items()}), hide_index=True)
