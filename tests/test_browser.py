@@ -162,7 +162,8 @@ def test_data_page_upload_preview_import(browser, server):
     page.set_input_files("input[type=file]", [str(fixtures / "zoom_attendee_current.csv"),
                                               str(fixtures / "registration_form_cp1251.csv")])  # fmt: skip
     page.wait_for_function(
-        "() => document.querySelectorAll(\"[data-testid='stMetricValue']\").length >= 8", timeout=60_000)
+        "() => document.querySelectorAll(\"[data-testid='stMetricValue']\").length >= 8", timeout=60_000
+    )
     wait_for_script(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "data-preview-en.png"), full_page=True)
@@ -184,7 +185,9 @@ def test_data_page_upload_preview_import(browser, server):
 def wait_for_script(page) -> None:
     page.wait_for_function(
         "() => document.querySelector(\"[data-testid='stApp']\")"
-        ".getAttribute('data-test-script-state') === 'notRunning'", timeout=60_000)
+        ".getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=60_000,
+    )
 
 
 def open_page_plain(browser, url: str):

@@ -305,3 +305,56 @@ def test_decode_reports_the_encoding():
             text.encode("utf-16-le"),
         )
     ] == ["UTF-8", "UTF-8 (BOM)", "cp1251", "UTF-16 LE", "UTF-16 BE", "UTF-16 LE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "utc"),
+    [
+        ("Mar 28, 2020 08:07:27", "UTC", "2020-03-28 08:07:27"),
+        ("Mar 28, 2020 2:20 PM", "UTC", "2020-03-28 14:20:00"),
+        ("Mar 28, 2020 12:05 AM", "UTC", "2020-03-28 00:05:00"),
+        ("01.10.2026 11:00", "Europe/Moscow", "2026-10-01 08:00:00"),
+        ("01.10.2026", "Asia/Yekaterinburg", "2026-09-30 19:00:00"),
+        ("2026-10-01T11:00:00+03:00", "Asia/Yekaterinburg", "2026-10-01 08:00:00"),  # an offset wins over the zone
+        ("10/08/2026 11:02 AM", "Europe/Moscow", "2026-10-08 08:02:00"),
+    ],
+)
+def test_parse_time(text, zone, utc):
+    from dashboard.imports.times import parse_time
+
+    assert str(parse_time(text, zone)) == utc
+
+
+@pytest.mark.parametrize(
+    "text", ["вчера", "Mar 32, 2020 08:00:00", "Foo 28, 2020 08:00:00", "31.02.2026 10:00", "Mar 28, 2020 13:05 PM"]
+)
+def test_parse_time_refuses(text):
+    from dashboard.imports.times import parse_time
+
+    with pytest.raises(ValueError):
+        parse_time(text, "UTC")
+
+
+BROKEN_ZOOM = (
+    (FIXTURES / "zoom_attendee_current.csv")
+    .read_text(encoding="utf-8-sig")
+    .replace('"Oct 01, 2026 11:05:00"', '"Oct 01, 2026 25:05:00"')
+    .replace(  # bad join time
+        '"Oct 01, 2026 11:15:00"', '"Oct 01, 2026 11:00:00"'
+    )
+    .replace(  # Olga: leave before join
+        "Yes,Гость Без Почты,,,,", "Yes,,,,,"
+    )
+    .replace(  # nobody
+        '"Sep 28, 2026 10:00:00"', '"someday"'
+    )
+)  # bad registration time
+
+
+def test_broken_zoom_problems():
+    parsed = parse(reading.read(BROKEN_ZOOM.encode()), "Europe/Moscow")
+    assert [(p.code, p.line, p.column) for p in parsed.problems] == [
+        ("bad_time", 15, "Join Time"),
+        ("no_person", 17, None),
+        ("bad_time", 18, "Registration Time"),
+    ]

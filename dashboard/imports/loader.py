@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dashboard import database
 from dashboard.identity import identity_key, normalise_email
@@ -166,117 +167,104 @@ def _midnight_utc(day: str, zone: str) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _records_frame(parsed: Parsed, event_ids: list[int], saved: tuple[dict, dict]) -> pd.DataFrame:
-    """The file's records with identity keys, event ids, and normalised country and role."""
-    records = parsed.records
+def _texts(values) -> list:
+    """Cells as text (a spreadsheet may give numbers); missing as None."""
+    return [None if v is None or v != v else v if isinstance(v, str) else str(v) for v in values]
+
+
+def _records_table(parsed: Parsed, event_ids: list[int], saved: tuple[dict, dict]) -> pa.Table:
+    """The file's records as an Arrow table, with identity keys, event ids and normalised
+    country and role (each distinct value normalised once)."""
+    frame = parsed.frame()
     saved_countries, saved_roles = saved
+    emails, names = _texts(frame["email"]), _texts(frame["name"])
     identities: dict = {}
-    keys, emails = [], []
-    for email, name in zip(records["email"], records["name"], strict=True):
-        pair = (email, name)
+    for pair in zip(emails, names, strict=True):
         if pair not in identities:
-            identities[pair] = (identity_key(_text(email), _text(name)), normalise_email(_text(email)))
-        keys.append(identities[pair][0])
-        emails.append(identities[pair][1])
-    countries = {raw: match_country(_text(raw), saved_countries) for raw in set(records["country_raw"]) if raw}
-    roles = {raw: match_role(_text(raw), saved_roles)[0] for raw in set(records["occupation_raw"]) if raw}
-    frame = pd.DataFrame(
-        {
-            **{name: pd.Series(values, dtype=object) for name, values in records.items()},
-            "identity_key": keys,
-            "email_norm": emails,
-            "event_id": [event_ids[i] for i in records["event"]],
-            "country": [countries.get(raw) for raw in records["country_raw"]],
-            "role": [roles.get(raw) for raw in records["occupation_raw"]],
-        }
-    )
-    for column in ("registered_at", "joined_at", "left_at"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
+            identities[pair] = (identity_key(*pair), normalise_email(pair[0]))
+    found = [identities[pair] for pair in zip(emails, names, strict=True)]
+    country_raw, occupation_raw = _texts(frame["country_raw"]), _texts(frame["occupation_raw"])
+    countries = {raw: match_country(raw, saved_countries) for raw in set(country_raw) if raw}
+    roles = {raw: match_role(raw, saved_roles)[0] for raw in set(occupation_raw) if raw}
+    stamp = pa.timestamp("us")
 
+    def times(name: str) -> pa.Array:
+        return pa.Array.from_pandas(pd.to_datetime(frame[name]), type=stamp)
 
-def _text(value) -> str | None:
-    """Cells are text or None; a spreadsheet number (an id, a year) becomes text."""
-    return None if value is None else str(value)
+    return pa.table({
+        "identity_key": pa.array([f[0] for f in found], pa.string()),
+        "email_norm": pa.array([f[1] for f in found], pa.string()),
+        "name": pa.array(names, pa.string()),
+        "organisation": pa.array(_texts(frame["organisation"]), pa.string()),
+        "event_id": pa.array([event_ids[i] for i in frame["event"].tolist()], pa.int32()),
+        "country_raw": pa.array(country_raw, pa.string()),
+        "country": pa.array([countries.get(raw) for raw in country_raw], pa.string()),
+        "occupation_raw": pa.array(occupation_raw, pa.string()),
+        "role": pa.array([roles.get(raw) for raw in occupation_raw], pa.string()),
+        "staff_role": pa.array(_texts(frame["staff_role"]), pa.string()),
+        "registered_at": times("registered_at"),
+        "is_registration": pa.array(frame["is_registration"].astype(bool).tolist(), pa.bool_()),
+        "joined_at": times("joined_at"),
+        "left_at": times("left_at"),
+    })  # fmt: skip
 
 
 def _write(con, parsed: Parsed, result: ImportResult, file_name: str, digest: str, zone: str) -> None:
     event_ids = _event_ids(con, parsed.events, zone)
-    frame = _records_frame(parsed, event_ids, saved_aliases(con))
+    records = _records_table(parsed, event_ids, saved_aliases(con))
     import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchall()[0][0]
-    persons = frame.drop_duplicates("identity_key")[["identity_key", "name", "email_norm", "organisation"]]
-    con.register("import_persons", persons)
-    new_persons = con.execute("""
-        insert into participants (person_id, identity_key, display_name, email, organisation)
-        select (select coalesce(max(person_id), 0) from participants) + row_number() over (order by p.identity_key),
-               p.identity_key, p.name, p.email_norm, p.organisation
-        from import_persons p
-        where p.identity_key not in (select identity_key from participants)
-    """).fetchall()[0][0]
-    con.unregister("import_persons")
-    ids = dict(con.execute("select identity_key, person_id from participants where identity_key in "
-                           "(select unnest($keys))", {"keys": list(persons["identity_key"])}).fetchall())  # fmt: skip
-    frame["person_id"] = frame["identity_key"].map(ids)
-    frame["import_id"] = import_id
-    # Zoom's country is where the platform saw the person, not a declaration: it goes on the
-    # attendance rows; a sheet's country was declared on the form.
-    declared = parsed.format != "zoom-attendee"
-    registrations = frame[frame["is_registration"].astype(bool)].assign(
-        country=lambda d: d["country"] if declared else None,
-        country_raw=lambda d: d["country_raw"] if declared else None,
-        source=parsed.format,
-    )
-    registrations = registrations.sort_values("registered_at", na_position="last").drop_duplicates(
-        ["person_id", "event_id"]
-    )
-    con.register(
-        "import_registrations",
-        registrations[
-            [
-                "person_id",
-                "event_id",
-                "registered_at",
-                "source",
-                "country",
-                "role",
-                "country_raw",
-                "occupation_raw",
-                "import_id",
-            ]
-        ],
-    )
-    con.execute("""
-        insert into registrations (person_id, event_id, registered_at, source, country, role, country_raw, role_raw, import_id)
-        select person_id, event_id, registered_at, source, country, role, country_raw, occupation_raw, import_id
-        from import_registrations
-        on conflict (person_id, event_id) do update set
-            registered_at = coalesce(least(registrations.registered_at, excluded.registered_at), excluded.registered_at),
-            country = coalesce(registrations.country, excluded.country),
-            country_raw = coalesce(registrations.country_raw, excluded.country_raw),
-            role = coalesce(registrations.role, excluded.role),
-            role_raw = coalesce(registrations.role_raw, excluded.role_raw)
-    """)  # fmt: skip
-    con.unregister("import_registrations")
-    attendance = frame[~frame["is_registration"].astype(bool)].assign(
-        is_staff=lambda d: d["staff_role"].notna(), source=parsed.format
-    )
-    con.register("import_attendance", attendance[
-        ["person_id", "event_id", "joined_at", "left_at", "is_staff", "staff_role", "country", "role",
-         "country_raw", "occupation_raw", "source", "import_id"]])  # fmt: skip
-    con.execute("""
-        insert into attendance (person_id, event_id, joined_at, left_at, is_staff, staff_role, country, role,
-                                country_raw, role_raw, source, import_id)
-        select person_id, event_id, joined_at, left_at, is_staff, staff_role, country, role,
-               country_raw, occupation_raw, source, import_id
-        from import_attendance
-    """)
-    con.unregister("import_attendance")
+    con.register("import_records", records)
+    try:
+        new_persons = con.execute("""
+            insert into participants (person_id, identity_key, display_name, email, organisation)
+            select (select coalesce(max(person_id), 0) from participants) + row_number() over (order by identity_key),
+                   identity_key, name, email_norm, organisation
+            from (select identity_key, any_value(name) as name, any_value(email_norm) as email_norm,
+                         any_value(organisation) as organisation
+                  from import_records group by identity_key)
+            where identity_key not in (select identity_key from participants)
+        """).fetchall()[0][0]
+        # Zoom's country is where the platform saw the person, not a declaration: it stays on
+        # the attendance rows; a sheet's or a registration report's country was declared.
+        declared = parsed.format != "zoom-attendee"
+        con.execute(
+            """
+            insert into registrations (person_id, event_id, registered_at, source, country, role, country_raw, role_raw, import_id)
+            select p.person_id, r.event_id, r.registered_at, $source,
+                   case when $declared then r.country end, r.role,
+                   case when $declared then r.country_raw end, r.occupation_raw, $import_id
+            from import_records r join participants p using (identity_key)
+            where r.is_registration
+            qualify row_number() over (partition by p.person_id, r.event_id order by r.registered_at nulls last) = 1
+            on conflict (person_id, event_id) do update set
+                registered_at = coalesce(least(registrations.registered_at, excluded.registered_at), excluded.registered_at),
+                country = coalesce(registrations.country, excluded.country),
+                country_raw = coalesce(registrations.country_raw, excluded.country_raw),
+                role = coalesce(registrations.role, excluded.role),
+                role_raw = coalesce(registrations.role_raw, excluded.role_raw)
+        """,
+            {"source": parsed.format, "declared": declared, "import_id": import_id},
+        )
+        con.execute(
+            """
+            insert into attendance (person_id, event_id, joined_at, left_at, is_staff, staff_role, country, role,
+                                    country_raw, role_raw, source, import_id)
+            select p.person_id, r.event_id, r.joined_at, r.left_at, r.staff_role is not null, r.staff_role,
+                   r.country, r.role, r.country_raw, r.occupation_raw, $source, $import_id
+            from import_records r join participants p using (identity_key)
+            where not r.is_registration
+        """,
+            {"source": parsed.format, "import_id": import_id},
+        )
+        persons = con.execute("select count(distinct identity_key) from import_records").fetchall()[0][0]
+    finally:
+        con.unregister("import_records")
     for ev, event_id in zip(parsed.events, event_ids, strict=True):
         for figure, value in ev.stated.items():
             con.execute("insert into platform_figures values ($e, $i, $f, $v)",
                         {"e": event_id, "i": import_id, "f": figure, "v": value})  # fmt: skip
-    result.records = len(frame)
-    result.persons = len(persons)
+    result.records = records.num_rows
+    result.persons = int(persons)
     result.new_persons = int(new_persons)
     result.events = len(set(event_ids))
     result.import_id = import_id

@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from dashboard.imports.normalise import key
 from dashboard.imports.problems import FileRejected, Problem
-from dashboard.imports.reading import Rows
+from dashboard.imports.reading import Rows, clean, cleaned
 from dashboard.imports.times import add_minutes, parse_minutes, parse_time
 
 RECORD_FIELDS = (
-    "line", "event", "email", "name", "organisation", "country_raw", "occupation_raw",
-    "registered_at", "is_registration", "joined_at", "left_at", "staff_role",
+    "line", "event", "email", "name", "organisation", "country_raw", "occupation_raw", "staff_role",
+    "registered_at", "is_registration", "joined_at", "left_at",
 )  # fmt: skip
 
 # Header synonyms (compared by normalise.key). The platform's own role column is the meeting
@@ -131,6 +133,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "attended": ("attended", "присутствовал", "участвовал"),
 }
 _HEADER = {key(s): f for f, names in SYNONYMS.items() for s in names}
+JOINED_AT = RECORD_FIELDS.index("joined_at")
 STAFF_WORDS = {
     "host": "host", "ведущий": "host", "организатор": "host", "organizer": "host", "administrator": "host",
     "администратор": "host", "co-host": "co-host", "cohost": "co-host", "соведущий": "co-host",
@@ -158,17 +161,34 @@ class Parsed:
     delimiter: str | None
     mapping: dict[str, str]  # field -> header as found
     events: list[EventRef] = field(default_factory=list)
-    records: dict[str, list] = field(default_factory=lambda: {f: [] for f in RECORD_FIELDS})
+    rows: list[tuple] = field(default_factory=list)  # one tuple per record, in RECORD_FIELDS order
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     extra_headers: list[str] = field(default_factory=list)  # columns not used
 
-    def add(self, **values) -> None:
-        for name in RECORD_FIELDS:
-            self.records[name].append(values.get(name))
+    def registration(self, person: tuple, registered_at: datetime | None) -> None:
+        """person: (line, event, email, name, organisation, country_raw, occupation_raw, staff_role)."""
+        self.rows.append((*person, registered_at, True, None, None))
+
+    def attendance(self, person: tuple, joined_at: datetime, left_at: datetime) -> None:
+        self.rows.append((*person, None, False, joined_at, left_at))
+
+    @property
+    def records(self) -> dict[str, list]:
+        """The records column-wise, as lists (None for missing values)."""
+        frame = self.frame()
+        return {name: [None if _missing(v) else v for v in frame[name].tolist()] for name in RECORD_FIELDS}
+
+    def frame(self) -> pd.DataFrame:
+        """All records as one frame, in file order."""
+        return pd.DataFrame.from_records(self.rows, columns=list(RECORD_FIELDS))
 
     def __len__(self) -> int:
-        return len(self.records["line"])
+        return len(self.rows)
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 class _Times:
@@ -189,7 +209,7 @@ class _Times:
 def header_fields(row: list, override: dict[str, str] | None = None) -> dict[str, int]:
     """Which field each column holds (first column wins), by synonyms or an explicit mapping."""
     found: dict[str, int] = {}
-    names = [str(c) if c is not None else "" for c in row]
+    names = [str(c) if c is not None else "" for c in cleaned(row)]
     if override:
         by_key = {key(n): i for i, n in enumerate(names)}
         for fld, header in override.items():
@@ -204,7 +224,7 @@ def header_fields(row: list, override: dict[str, str] | None = None) -> dict[str
 
 
 def _cell(row: list, index: int | None):
-    return row[index] if index is not None and index < len(row) else None
+    return clean(row[index]) if index is not None and index < len(row) else None
 
 
 def _full_name(row, cols) -> str | None:
@@ -221,8 +241,11 @@ def _staff(value) -> str | None:
 
 def detect(rows: Rows) -> str:
     """The format of a file, from its content."""
-    first = [str(c) for c in rows.cells[0] if c is not None]
-    firsts = {key(str(r[0])) for r in rows.cells if r and r[0] is not None}
+    first = [str(c) for c in cleaned(rows.cells[0]) if c is not None]
+    firsts = set()
+    for r in rows.cells:
+        if r and isinstance(r[0], str) and r[0].strip().endswith(("Details", "details")):
+            firsts.add(key(r[0]))
     if (first and key(first[0]) == "attendee report") or "attendee details" in firsts:
         return "zoom-attendee"
     if (first and key(first[0]) == "registration report") or "registrant details" in firsts:
@@ -245,13 +268,11 @@ def _zoom_sections(rows: Rows) -> dict[str, tuple[int, int]]:
     """Section name -> (index of its header row, index after its last row)."""
     marks = []
     for i, row in enumerate(rows.cells):
-        if (
-            row
-            and row[0]
-            and sum(c is not None for c in row) == 1
-            and str(row[0]).rstrip(":").endswith(("Details", "Attended", "Report", "Report Generated"))
+        first = str(row[0]).strip().rstrip(":") if row and row[0] is not None else ""
+        if first.endswith(("Details", "Attended", "Report", "Report Generated")) and (
+            sum(clean(c) is not None for c in row) == 1
         ):
-            marks.append((key(str(row[0])), i))
+            marks.append((key(first), i))
     sections = {}
     for n, (name, i) in enumerate(marks):
         end = marks[n + 1][1] if n + 1 < len(marks) else len(rows.cells)
@@ -262,8 +283,8 @@ def _zoom_sections(rows: Rows) -> dict[str, tuple[int, int]]:
 def _zoom_event(rows: Rows, times: _Times, platform: str) -> EventRef:
     """The topic block: a header row starting with Topic, the values on the next row."""
     for i, row in enumerate(rows.cells[:10]):
-        if row and row[0] and key(str(row[0])) == "topic" and i + 1 < len(rows.cells):
-            head = [key(str(c)) if c else "" for c in row]
+        if row and clean(row[0]) and key(str(clean(row[0]))) == "topic" and i + 1 < len(rows.cells):
+            head = [key(str(c)) if c else "" for c in cleaned(row)]
             values = rows.cells[i + 1]
             info = {h: _cell(values, j) for j, h in enumerate(head) if h}
             start = info.get("actual start time") or info.get("scheduled time") or info.get("start time")
@@ -291,7 +312,7 @@ def _zoom_rows(parsed: Parsed, rows: Rows, span: tuple[int, int], times: _Times,
     if start >= end:
         return
     cols = header_fields(rows.cells[start])
-    header = rows.cells[start]
+    header = cleaned(rows.cells[start])
     for i in range(start + 1, end):
         row, line = rows.cells[i], rows.lines[i]
         parsed.rows_read += 1
@@ -304,27 +325,26 @@ def _zoom_record(parsed, row, line, cols, header, times, staff_role) -> None:
         parsed.problems.append(Problem("no_person", line=line))
         return
     attended = _cell(row, cols.get("attended"))
-    did_attend = attended is None or key(str(attended)) in ("yes", "да")
+    did_attend = attended is None or str(attended).casefold() in ("yes", "да")
     registered_raw = _cell(row, cols.get("registered_at"))
-    values = dict(line=line, event=0, email=email, name=name,
-                  organisation=_cell(row, cols.get("organisation")), country_raw=_cell(row, cols.get("country")),
-                  occupation_raw=_cell(row, cols.get("occupation")), staff_role=staff_role)  # fmt: skip
+    person = (line, 0, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("country")),
+              _cell(row, cols.get("occupation")), staff_role)  # fmt: skip
     try:
         registered_at = times(registered_raw) if registered_raw else None
     except ValueError:
         parsed.problems.append(_bad_time(line, header, cols["registered_at"], registered_raw))
         return
     if registered_at is not None or not did_attend:
-        parsed.add(**values, registered_at=registered_at, is_registration=True)
+        parsed.registration(person, registered_at)
     if did_attend:
-        _attendance(parsed, row, line, cols, header, times, values)
+        _attendance(parsed, row, line, cols, header, times, person)
 
 
 def _bad_time(line, header, index, value) -> Problem:
     return Problem("bad_time", line=line, column=str(header[index]), values={"value": value})
 
 
-def _attendance(parsed, row, line, cols, header, times, values) -> None:
+def _attendance(parsed, row, line, cols, header, times, person: tuple) -> None:
     joined_raw, left_raw = _cell(row, cols.get("join")), _cell(row, cols.get("leave"))
     if not joined_raw:
         parsed.problems.append(Problem("no_times", line=line))
@@ -358,7 +378,7 @@ def _attendance(parsed, row, line, cols, header, times, values) -> None:
     if left - joined > timedelta(days=1):
         parsed.problems.append(Problem("too_long", line=line, values={"joined": joined_raw, "left": left_raw}))
         return
-    parsed.add(**values, joined_at=joined, left_at=left, is_registration=False)
+    parsed.attendance(person, joined, left)
 
 
 def parse_zoom(rows: Rows, zone: str, registration_only: bool) -> Parsed:
@@ -382,12 +402,12 @@ def parse_zoom(rows: Rows, zone: str, registration_only: bool) -> Parsed:
                 try:
                     registered_at = times(raw) if raw else None
                 except ValueError:
-                    parsed.problems.append(_bad_time(line, rows.cells[start], cols["registered_at"], raw))
+                    parsed.problems.append(_bad_time(line, cleaned(rows.cells[start]), cols["registered_at"], raw))
                     continue
-                parsed.add(line=line, event=0, email=email, name=name, registered_at=registered_at,
-                           organisation=_cell(row, cols.get("organisation")), country_raw=_cell(row, cols.get("country")),
-                           occupation_raw=_cell(row, cols.get("occupation")), is_registration=True)  # fmt: skip
-            parsed.mapping = {f: str(rows.cells[start][i]) for f, i in cols.items()}
+                person = (line, 0, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("country")),
+                          _cell(row, cols.get("occupation")), None)  # fmt: skip
+                parsed.registration(person, registered_at)
+            parsed.mapping = {f: str(cleaned(rows.cells[start])[i]) for f, i in cols.items()}
     else:
         for name, role in (("host details", "host"), ("panelist details", "panelist"),
                            ("attendee details", None), ("other attended", None)):  # fmt: skip
@@ -395,7 +415,8 @@ def parse_zoom(rows: Rows, zone: str, registration_only: bool) -> Parsed:
                 _zoom_rows(parsed, rows, sections[name], times, role)
         if "attendee details" in sections:
             start, _ = sections["attendee details"]
-            parsed.mapping = {f: str(rows.cells[start][i]) for f, i in header_fields(rows.cells[start]).items()}
+            head = cleaned(rows.cells[start])
+            parsed.mapping = {f: str(head[i]) for f, i in header_fields(rows.cells[start]).items()}
     if parsed.rows_read == 0:
         raise FileRejected([Problem("header_only")])
     return parsed
@@ -410,7 +431,7 @@ def _header_row(rows: Rows, override) -> tuple[int, dict[str, int]]:
         if "email" in cols or "name" in cols or "first_name" in cols or "last_name" in cols or "chat_name" in cols:
             return i, cols
     raise FileRejected(
-        [Problem("no_identity_column", values={"headers": ", ".join(str(c) for c in rows.cells[0] if c)})]
+        [Problem("no_identity_column", values={"headers": ", ".join(str(c) for c in cleaned(rows.cells[0]) if c)})]
     )
 
 
@@ -419,11 +440,11 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
     mapping = mapping or {}
     times = _Times(zone)
     at, cols = _header_row(rows, mapping.get("columns"))
-    header = rows.cells[at]
+    header = cleaned(rows.cells[at])
     parsed = Parsed(fmt, rows.encoding, rows.delimiter, {f: str(header[i]) for f, i in cols.items()})
     parsed.extra_headers = [str(h) for j, h in enumerate(header) if h is not None and j not in cols.values()]
     platform = {"webex": "webex", "mts-link": "mts-link"}.get(fmt)
-    preamble = _preamble(rows.cells[:at])
+    preamble = _preamble([cleaned(r) for r in rows.cells[:at]])
     constant_title = mapping.get("event_title") or preamble.get("event")
     constant_day = preamble.get("date")
     events: dict[tuple, int] = {}
@@ -451,10 +472,8 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
         event_index = events.setdefault((str(title), day_text), len(events))
         if event_index == len(parsed.events):
             parsed.events.append(EventRef(title=str(title), platform=platform, local_date=day_text))
-        values = dict(line=line, event=event_index, email=email, name=name,
-                      organisation=_cell(row, cols.get("organisation")), country_raw=_cell(row, cols.get("country")),
-                      occupation_raw=_cell(row, cols.get("occupation")),
-                      staff_role=_staff(_cell(row, cols.get("meeting_role"))))  # fmt: skip
+        person = (line, event_index, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("country")),
+                  _cell(row, cols.get("occupation")), _staff(_cell(row, cols.get("meeting_role"))))  # fmt: skip
         start_raw = _cell(row, cols.get("event_start"))
         if start_raw:
             try:
@@ -470,9 +489,9 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
                 continue
         if "join" in cols:
             before = len(parsed)
-            _attendance(parsed, row, line, cols, header, times, values)
+            _attendance(parsed, row, line, cols, header, times, person)
             if len(parsed) > before:
-                _widen(parsed.events[event_index], parsed.records["joined_at"][-1])
+                _widen(parsed.events[event_index], parsed.rows[-1][JOINED_AT])
         raw = _cell(row, cols.get("registered_at"))
         if raw or "join" not in cols:
             try:
@@ -480,7 +499,7 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
             except ValueError:
                 parsed.problems.append(_bad_time(line, header, cols["registered_at"], raw))
                 continue
-            parsed.add(**values, registered_at=registered_at, is_registration=True)
+            parsed.registration(person, registered_at)
     if parsed.rows_read == 0:
         raise FileRejected([Problem("header_only")])
     return parsed
@@ -524,21 +543,23 @@ def parse(rows: Rows, zone: str, mapping: dict | None = None) -> Parsed:
     else:
         parsed = parse_table(rows, fmt, zone, mapping)
     _date_every_event(parsed)
+    parsed.problems.sort(key=lambda problem: problem.line or 0)
     return parsed
 
 
 def _date_every_event(parsed: Parsed) -> None:
     """A webinar with no start and no date starts at its earliest join or registration."""
-    for index, event in enumerate(parsed.events):
-        if event.starts_at or event.local_date:
-            continue
+    undated = [i for i, e in enumerate(parsed.events) if not (e.starts_at or e.local_date)]
+    if not undated:
+        return
+    records = parsed.records
+    for index in undated:
+        event = parsed.events[index]
         moments = [
-            moment
-            for i, moment in zip(parsed.records["event"], parsed.records["joined_at"], strict=True)
-            if i == index and moment
+            moment for i, moment in zip(records["event"], records["joined_at"], strict=True) if i == index and moment
         ] or [
             moment
-            for i, moment in zip(parsed.records["event"], parsed.records["registered_at"], strict=True)
+            for i, moment in zip(records["event"], records["registered_at"], strict=True)
             if i == index and moment
         ]
         if not moments:

@@ -27,6 +27,13 @@ FORMATS = (
     "%d/%m/%Y %H:%M",
     "%Y/%m/%d %H:%M:%S",
 )
+_MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
+# The two layouts of almost every row, read without strptime (25 µs a call; a million-row
+# report has hundreds of thousands of distinct registration times).
+_ZOOM = re.compile(r"^([A-Za-z]{3}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp][Mm]))?$")
+_RUSSIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _DURATION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mins?|minutes?|мин\.?|минут[аы]?|m)?\s*$", re.I)
 _HMS = re.compile(r"^\s*(\d+):(\d{2})(?::(\d{2}))?\s*$")
 
@@ -40,10 +47,13 @@ def parse_time(value, zone: str) -> datetime:
         moment = value
     else:
         text = " ".join(str(value).split())
-        moment = None
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
+        moment = _fast(text)
+        if moment is None:
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                moment = None
+        if moment is None:
             for layout in FORMATS:
                 try:
                     moment = datetime.strptime(text, layout)
@@ -55,6 +65,34 @@ def parse_time(value, zone: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _fast(text: str) -> datetime | None:
+    """Zoom's "Mar 28, 2020 08:07:27" (or "2:20 PM") and Russian "28.03.2026 14:05", else None."""
+    match = _ZOOM.match(text)
+    if match:
+        month = _MONTHS.get(match.group(1).lower())
+        if month is None:
+            return None
+        hour = int(match.group(4))
+        half = match.group(7)
+        if half:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+        try:
+            return datetime(int(match.group(3)), month, int(match.group(2)), hour, int(match.group(5)),
+                            int(match.group(6) or 0))  # fmt: skip
+        except ValueError:
+            return None
+    match = _RUSSIAN.match(text)
+    if match:
+        try:
+            return datetime(int(match.group(3)), int(match.group(2)), int(match.group(1)), int(match.group(4) or 0),
+                            int(match.group(5) or 0), int(match.group(6) or 0))  # fmt: skip
+        except ValueError:
+            return None
+    return None
 
 
 def parse_minutes(value) -> float:
