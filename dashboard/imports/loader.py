@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from dashboard import database
@@ -167,43 +166,43 @@ def _midnight_utc(day: str, zone: str) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _texts(values) -> list:
-    """Cells as text (a spreadsheet may give numbers); missing as None."""
-    return [None if v is None or v != v else v if isinstance(v, str) else str(v) for v in values]
+def _texts(values: list) -> list:
+    """Cells as text (a spreadsheet may give numbers); None stays None."""
+    return [v if v is None or isinstance(v, str) else str(v) for v in values]
 
 
 def _records_table(parsed: Parsed, event_ids: list[int], saved: tuple[dict, dict]) -> pa.Table:
     """The file's records as an Arrow table, with identity keys, event ids and normalised
     country and role (each distinct value normalised once)."""
-    frame = parsed.frame()
+    records = parsed.records
     saved_countries, saved_roles = saved
-    emails, names = _texts(frame["email"]), _texts(frame["name"])
+    emails, names = _texts(records["email"]), _texts(records["name"])
     identities: dict = {}
     for pair in zip(emails, names, strict=True):
         if pair not in identities:
             identities[pair] = (identity_key(*pair), normalise_email(pair[0]))
     found = [identities[pair] for pair in zip(emails, names, strict=True)]
-    country_raw, occupation_raw = _texts(frame["country_raw"]), _texts(frame["occupation_raw"])
+    country_raw, occupation_raw = _texts(records["country_raw"]), _texts(records["occupation_raw"])
     countries = {raw: match_country(raw, saved_countries) for raw in set(country_raw) if raw}
     roles = {raw: match_role(raw, saved_roles)[0] for raw in set(occupation_raw) if raw}
     stamp = pa.timestamp("us")
 
     def times(name: str) -> pa.Array:
-        return pa.Array.from_pandas(pd.to_datetime(frame[name]), type=stamp)
+        return pa.array(records[name], stamp)
 
     return pa.table({
         "identity_key": pa.array([f[0] for f in found], pa.string()),
         "email_norm": pa.array([f[1] for f in found], pa.string()),
         "name": pa.array(names, pa.string()),
-        "organisation": pa.array(_texts(frame["organisation"]), pa.string()),
-        "event_id": pa.array([event_ids[i] for i in frame["event"].tolist()], pa.int32()),
+        "organisation": pa.array(_texts(records["organisation"]), pa.string()),
+        "event_id": pa.array([event_ids[i] for i in records["event"]], pa.int32()),
         "country_raw": pa.array(country_raw, pa.string()),
         "country": pa.array([countries.get(raw) for raw in country_raw], pa.string()),
         "occupation_raw": pa.array(occupation_raw, pa.string()),
         "role": pa.array([roles.get(raw) for raw in occupation_raw], pa.string()),
-        "staff_role": pa.array(_texts(frame["staff_role"]), pa.string()),
+        "staff_role": pa.array(records["staff_role"], pa.string()),
         "registered_at": times("registered_at"),
-        "is_registration": pa.array(frame["is_registration"].astype(bool).tolist(), pa.bool_()),
+        "is_registration": pa.array(records["is_registration"], pa.bool_()),
         "joined_at": times("joined_at"),
         "left_at": times("left_at"),
     })  # fmt: skip

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from dashboard.imports.normalise import key
 from dashboard.imports.problems import FileRejected, Problem
 from dashboard.imports.reading import Rows, clean, cleaned
@@ -175,20 +173,12 @@ class Parsed:
 
     @property
     def records(self) -> dict[str, list]:
-        """The records column-wise, as lists (None for missing values)."""
-        frame = self.frame()
-        return {name: [None if _missing(v) else v for v in frame[name].tolist()] for name in RECORD_FIELDS}
-
-    def frame(self) -> pd.DataFrame:
-        """All records as one frame, in file order."""
-        return pd.DataFrame.from_records(self.rows, columns=list(RECORD_FIELDS))
+        """The records column-wise, as lists."""
+        columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in RECORD_FIELDS]
+        return {name: list(values) for name, values in zip(RECORD_FIELDS, columns, strict=True)}
 
     def __len__(self) -> int:
         return len(self.rows)
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 class _Times:
