@@ -358,3 +358,27 @@ def test_broken_zoom_problems():
         ("no_person", 17, None),
         ("bad_time", 18, "Registration Time"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (FIXTURES / "zoom_attendee_current.csv").read_text(encoding="utf-8-sig"),
+        (FIXTURES / "zoom_attendee_report_2020.csv").read_text(encoding="utf-8"),
+        BROKEN_ZOOM,
+    ],
+    ids=["current", "real-2020", "broken"],
+)
+def test_bulk_zoom_sections_follow_the_same_rules(text, monkeypatch):
+    """A large Attendee Details section is read by DuckDB (zoom_bulk); the row parser and the
+    bulk reader must give the same records and the same problems."""
+    from dashboard.imports import loader, zoom_bulk
+
+    def analysed(min_rows):
+        monkeypatch.setattr(zoom_bulk, "MIN_ROWS", min_rows)
+        parsed = loader.analyse(text.encode(), "Europe/Moscow")
+        table = parsed.arrow().sort_by([("line", "ascending"), ("is_registration", "descending")])
+        return table.to_pylist(), [(p.code, p.line, p.column) for p in parsed.problems], parsed.rows_read
+
+    by_rows, in_bulk = analysed(10**9), analysed(0)
+    assert in_bulk == by_rows

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import gc
 import hashlib
+import io
+import os
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,9 +18,9 @@ import pyarrow as pa
 
 from dashboard import database
 from dashboard.identity import identity_key, normalise_email
-from dashboard.imports import reading
+from dashboard.imports import reading, zoom_bulk
 from dashboard.imports.normalise import key, match_country, match_role
-from dashboard.imports.parsing import EventRef, Parsed, parse
+from dashboard.imports.parsing import EventRef, Parsed, header_fields, parse, parse_zoom
 from dashboard.imports.problems import FileRejected, Problem
 
 
@@ -68,7 +73,56 @@ def saved_aliases(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[
 
 def analyse(data: bytes, zone: str, mapping: dict | None = None) -> Parsed:
     """Read and parse a file without writing anything (the Data page's preview)."""
+    if mapping is None and data and not reading.is_excel(data):
+        bulk = _zoom_in_bulk(data, zone)
+        if bulk is not None:
+            return bulk
     return parse(reading.read(data), zone, mapping)
+
+
+def _zoom_in_bulk(data: bytes, zone: str) -> Parsed | None:
+    """A large Zoom attendee report: its Attendee Details section read by DuckDB (zoom_bulk)."""
+    text, encoding = reading.decode(data)
+    split = zoom_bulk.split(text)
+    if split is None:
+        return None
+    rest, section, first_line = split
+    rest.encoding = encoding
+    header = reading.cleaned(next(csv.reader(io.StringIO(section.split("\n", 1)[0]))))
+    cols = header_fields(header)
+    parsed = parse_zoom(rest, zone, registration_only=False, require_rows=False)
+    path, data_lines = zoom_bulk.write_section(section)
+    del text, section, split  # a million-row section is hundreds of megabytes as Python text
+    try:
+        bulk = zoom_bulk.parse_section(path, data_lines, first_line, cols, header, zone, parsed.problems)
+    finally:
+        os.unlink(path)
+    if bulk is None:
+        return None
+    parsed.table, rows = bulk
+    parsed.rows_read += rows
+    parsed.mapping = {f: str(header[i]) for f, i in cols.items()}
+    parsed.problems.sort(key=lambda problem: problem.line or 0)
+    event = parsed.events[0]
+    if event.starts_at is None:
+        joins = [t for t in parsed.table.column("joined_at").to_pylist() if t]
+        if not joins:
+            raise FileRejected([Problem("no_event_time")])
+        event.starts_at = min(joins)
+    return parsed
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector rescans every live object as millions of rows are
+    allocated; paused, a million-row import reads much faster (BENCHMARKS.md)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def import_file(
@@ -81,6 +135,20 @@ def import_file(
     skip_bad_rows: bool = False,
 ) -> ImportResult:
     """Import one file: completely, or not at all; the same content again changes nothing."""
+    with _collector_paused():
+        return _import_file(con, data, file_name, zone=zone, mapping=mapping, skip_bad_rows=skip_bad_rows)
+
+
+def _import_file(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    *,
+    zone: str | None = None,
+    mapping: dict | None = None,
+    skip_bad_rows: bool = False,
+) -> ImportResult:
+
     started = time.perf_counter()
     digest = content_hash(data)
     before = con.execute("select import_id from imports where content_sha256 = $h", {"h": digest}).fetchall()
@@ -91,8 +159,8 @@ def import_file(
         parsed = analyse(data, zone, mapping)
     except FileRejected as rejected:
         return ImportResult(file_name, "rejected", rejected.problems)
-    except Exception as exc:  # a damaged file must never surface as a traceback
-        return ImportResult(file_name, "rejected", [Problem("binary", values={"detail": type(exc).__name__})])
+    except Exception as exc:  # a bug, never a traceback for the user
+        return ImportResult(file_name, "rejected", [Problem("internal", values={"detail": type(exc).__name__})])
     result = ImportResult(file_name, "rejected", parsed.problems, parsed.format, parsed.encoding, parsed.rows_read)
     if parsed.problems and not skip_bad_rows:
         return result
@@ -166,51 +234,56 @@ def _midnight_utc(day: str, zone: str) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _texts(values: list) -> list:
-    """Cells as text (a spreadsheet may give numbers); None stays None."""
-    return [v if v is None or isinstance(v, str) else str(v) for v in values]
-
-
-def _records_table(parsed: Parsed, event_ids: list[int], saved: tuple[dict, dict]) -> pa.Table:
+def _records_table(con, parsed: Parsed, event_ids: list[int], saved: tuple[dict, dict]) -> pa.Table:
     """The file's records as an Arrow table, with identity keys, event ids and normalised
-    country and role (each distinct value normalised once)."""
-    records = parsed.records
+    country and role: each distinct (e-mail, name), country and occupation is normalised once
+    in Python; the rows themselves stay in Arrow and DuckDB."""
+    raw = parsed.arrow()
     saved_countries, saved_roles = saved
-    emails, names = _texts(records["email"]), _texts(records["name"])
-    identities: dict = {}
-    for pair in zip(emails, names, strict=True):
-        if pair not in identities:
-            identities[pair] = (identity_key(*pair), normalise_email(pair[0]))
-    found = [identities[pair] for pair in zip(emails, names, strict=True)]
-    country_raw, occupation_raw = _texts(records["country_raw"]), _texts(records["occupation_raw"])
-    countries = {raw: match_country(raw, saved_countries) for raw in set(country_raw) if raw}
-    roles = {raw: match_role(raw, saved_roles)[0] for raw in set(occupation_raw) if raw}
-    stamp = pa.timestamp("us")
-
-    def times(name: str) -> pa.Array:
-        return pa.array(records[name], stamp)
-
-    return pa.table({
-        "identity_key": pa.array([f[0] for f in found], pa.string()),
-        "email_norm": pa.array([f[1] for f in found], pa.string()),
-        "name": pa.array(names, pa.string()),
-        "organisation": pa.array(_texts(records["organisation"]), pa.string()),
-        "event_id": pa.array([event_ids[i] for i in records["event"]], pa.int32()),
-        "country_raw": pa.array(country_raw, pa.string()),
-        "country": pa.array([countries.get(raw) for raw in country_raw], pa.string()),
-        "occupation_raw": pa.array(occupation_raw, pa.string()),
-        "role": pa.array([roles.get(raw) for raw in occupation_raw], pa.string()),
-        "staff_role": pa.array(records["staff_role"], pa.string()),
-        "registered_at": times("registered_at"),
-        "is_registration": pa.array(records["is_registration"], pa.bool_()),
-        "joined_at": times("joined_at"),
-        "left_at": times("left_at"),
-    })  # fmt: skip
+    con.register("raw_records", raw)
+    try:
+        pairs = con.execute("select distinct email, name from raw_records").fetchall()
+        identities = [(e, n, identity_key(e, n), normalise_email(e)) for e, n in pairs]
+        countries = [
+            (c, match_country(c, saved_countries))
+            for (c,) in con.execute(
+                "select distinct country_raw from raw_records where country_raw is not null"
+            ).fetchall()
+        ]
+        roles = [
+            (o, match_role(o, saved_roles)[0])
+            for (o,) in con.execute(
+                "select distinct occupation_raw from raw_records where occupation_raw is not null"
+            ).fetchall()
+        ]
+        con.register("identity_map", pa.table({
+            "email": pa.array([i[0] for i in identities], pa.string()), "name": pa.array([i[1] for i in identities], pa.string()),
+            "identity_key": pa.array([i[2] for i in identities], pa.string()),
+            "email_norm": pa.array([i[3] for i in identities], pa.string())}))  # fmt: skip
+        con.register("country_map", pa.table({"raw": pa.array([c[0] for c in countries], pa.string()),
+                                              "iso2": pa.array([c[1] for c in countries], pa.string())}))  # fmt: skip
+        con.register("role_map", pa.table({"raw": pa.array([r[0] for r in roles], pa.string()),
+                                           "role": pa.array([r[1] for r in roles], pa.string())}))  # fmt: skip
+        con.register("event_map", pa.table({"event": pa.array(range(len(event_ids)), pa.int32()),
+                                            "event_id": pa.array(event_ids, pa.int32())}))  # fmt: skip
+        return con.sql("""
+            select i.identity_key, i.email_norm, r.name, r.organisation, e.event_id, r.country_raw, c.iso2 as country,
+                   r.occupation_raw, o.role, r.staff_role, r.registered_at, r.is_registration, r.joined_at, r.left_at
+            from raw_records r
+            join identity_map i on i.email is not distinct from r.email and i.name is not distinct from r.name
+            join event_map e on e.event = r.event
+            left join country_map c on c.raw = r.country_raw
+            left join role_map o on o.raw = r.occupation_raw
+            where i.identity_key is not null
+        """).to_arrow_table()
+    finally:
+        for name in ("raw_records", "identity_map", "country_map", "role_map", "event_map"):
+            con.unregister(name)
 
 
 def _write(con, parsed: Parsed, result: ImportResult, file_name: str, digest: str, zone: str) -> None:
     event_ids = _event_ids(con, parsed.events, zone)
-    records = _records_table(parsed, event_ids, saved_aliases(con))
+    records = _records_table(con, parsed, event_ids, saved_aliases(con))
     import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchall()[0][0]
     con.register("import_records", records)
     try:

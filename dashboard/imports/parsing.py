@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pyarrow as pa
+
 from dashboard.imports.normalise import key
 from dashboard.imports.problems import FileRejected, Problem
 from dashboard.imports.reading import Rows, clean, cleaned
@@ -160,6 +162,7 @@ class Parsed:
     mapping: dict[str, str]  # field -> header as found
     events: list[EventRef] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)  # one tuple per record, in RECORD_FIELDS order
+    table: pa.Table | None = None  # more records, read in bulk (zoom_bulk), same columns
     problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
     extra_headers: list[str] = field(default_factory=list)  # columns not used
@@ -177,8 +180,28 @@ class Parsed:
         columns = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in RECORD_FIELDS]
         return {name: list(values) for name, values in zip(RECORD_FIELDS, columns, strict=True)}
 
+    def arrow(self) -> pa.Table:
+        """All records as an Arrow table with RECORD_FIELDS columns (cells as text)."""
+        r = self.records
+        stamp = pa.timestamp("us")
+        own = pa.table({
+            "line": pa.array(r["line"], pa.int64()), "event": pa.array(r["event"], pa.int32()),
+            **{name: pa.array(_texts(r[name]), pa.string())
+               for name in ("email", "name", "organisation", "country_raw", "occupation_raw", "staff_role")},
+            "registered_at": pa.array(r["registered_at"], stamp), "is_registration": pa.array(r["is_registration"], pa.bool_()),
+            "joined_at": pa.array(r["joined_at"], stamp), "left_at": pa.array(r["left_at"], stamp),
+        })  # fmt: skip
+        if self.table is None:
+            return own
+        return pa.concat_tables([own, self.table.cast(own.schema)])
+
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.rows) + (self.table.num_rows if self.table is not None else 0)
+
+
+def _texts(values: list) -> list:
+    """Cells as text (a spreadsheet may give numbers); None stays None."""
+    return [v if v is None or isinstance(v, str) else str(v) for v in values]
 
 
 class _Times:
@@ -371,14 +394,14 @@ def _attendance(parsed, row, line, cols, header, times, person: tuple) -> None:
     parsed.attendance(person, joined, left)
 
 
-def parse_zoom(rows: Rows, zone: str, registration_only: bool) -> Parsed:
+def parse_zoom(rows: Rows, zone: str, registration_only: bool, require_rows: bool = True) -> Parsed:
     times = _Times(zone)
     parsed = Parsed("zoom-registration" if registration_only else "zoom-attendee", rows.encoding, rows.delimiter, {})
     parsed.events.append(_zoom_event(rows, times, "zoom"))
     sections = _zoom_sections(rows)
     if registration_only:
         span = sections.get("registrant details")
-        if span:
+        if span and span[0] < span[1]:
             start, end = span
             cols = header_fields(rows.cells[start])
             for i in range(start + 1, end):
@@ -403,11 +426,11 @@ def parse_zoom(rows: Rows, zone: str, registration_only: bool) -> Parsed:
                            ("attendee details", None), ("other attended", None)):  # fmt: skip
             if name in sections:
                 _zoom_rows(parsed, rows, sections[name], times, role)
-        if "attendee details" in sections:
+        if "attendee details" in sections and sections["attendee details"][0] < sections["attendee details"][1]:
             start, _ = sections["attendee details"]
             head = cleaned(rows.cells[start])
             parsed.mapping = {f: str(head[i]) for f, i in header_fields(rows.cells[start]).items()}
-    if parsed.rows_read == 0:
+    if parsed.rows_read == 0 and require_rows:
         raise FileRejected([Problem("header_only")])
     return parsed
 

@@ -14,6 +14,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "внутренняя ошибка при записи ({detail}); ничего не записано — сообщите разработчикам",
         "en": "internal error while writing ({detail}); nothing was written — please report it",
     },
+    "bad_encoding": {
+        "ru": "файл не читается как текст в кодировке {encoding} (обрезан или повреждён?)",
+        "en": "the file does not read as text in {encoding} (truncated or damaged?)",
+    },
     "missing_file": {
         "ru": "файл не найден",
         "en": "no such file",

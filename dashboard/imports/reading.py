@@ -85,14 +85,16 @@ def decode(data: bytes) -> tuple[str, str]:
     """
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(name), {"utf-8-sig": "UTF-8 (BOM)"}.get(
-                name, "UTF-16 " + ("LE" if bom == codecs.BOM_UTF16_LE else "BE")
-            )
+            label = {"utf-8-sig": "UTF-8 (BOM)"}.get(name, "UTF-16 " + ("LE" if bom == codecs.BOM_UTF16_LE else "BE"))
+            try:
+                return data.decode(name), label
+            except UnicodeDecodeError as exc:  # a truncated or damaged file
+                raise FileRejected([Problem("bad_encoding", values={"encoding": label})]) from exc
     sample = data[:4000]
     if b"\x00" in sample:  # text in UTF-16 without a BOM, or not text at all
         for codec, name in (("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")):
             if _reads_as_text(data, codec):
-                return data.decode(codec), name
+                return data[: len(data) - len(data) % 2].decode(codec), name
         raise FileRejected([Problem("binary")])
     try:
         return data.decode("utf-8"), "UTF-8"
@@ -125,10 +127,7 @@ def sniff_delimiter(text: str) -> str:
 
 def read_text(data: bytes) -> Rows:
     """Rows of a delimited text file; a quoted field left open is a problem with its line."""
-    try:
-        text, encoding = decode(data)
-    except UnicodeDecodeError as exc:
-        raise FileRejected([Problem("binary")]) from exc
+    text, encoding = decode(data)
     if not text.strip():
         raise FileRejected([Problem("empty")])
     delimiter = sniff_delimiter(text)
