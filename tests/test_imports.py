@@ -382,3 +382,11 @@ def test_bulk_zoom_sections_follow_the_same_rules(text, monkeypatch):
 
     by_rows, in_bulk = analysed(10**9), analysed(0)
     assert in_bulk == by_rows
+
+
+def test_webex_with_russian_headers_in_utf16_without_bom(con):
+    result = load(con, "webex_attendance_ru_utf16le_nobom.csv", zone=MOSCOW)
+    assert (result.status, result.format, result.encoding, result.records) == ("imported", "webex", "UTF-16 LE", 3)
+    got = report(con)
+    # Anna 65 min, Farhod 25 min from "25 мин" with no leave time; the organiser is staff
+    assert (got["participants"], got["minutes_total"], got["by_country"]) == (2, 90.0, {"unknown": 2})
