@@ -309,11 +309,17 @@ def _zoom_event(rows: Rows, times: _Times, platform: str) -> EventRef:
                 for h, v in info.items():
                     if h.endswith(label) and v is not None and str(v).strip().lstrip("-").isdigit():
                         stated[name] = int(str(v).strip())
+            try:
+                starts_at = times(start) if start else None
+            except ValueError as exc:
+                label = next(str(c) for c, h in zip(cleaned(row), head, strict=False) if info.get(h) == start)
+                raise FileRejected([Problem("bad_time", line=rows.lines[i + 1], column=label,
+                                            values={"value": start})]) from exc  # fmt: skip
             webinar_id = info.get("webinar id") or info.get("meeting id")
             duration = info.get("actual duration minutes") or info.get("duration minutes")
             return EventRef(
                 title=str(info.get("topic")) if info.get("topic") else None,
-                starts_at=times(start) if start else None,
+                starts_at=starts_at,
                 platform=platform,
                 platform_event_id="".join(ch for ch in str(webinar_id) if ch.isdigit()) if webinar_id else None,
                 planned_minutes=int(float(duration)) if duration and str(duration).strip().isdigit() else None,

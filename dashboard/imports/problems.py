@@ -18,6 +18,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "файл не читается как текст в кодировке {encoding} (обрезан или повреждён?)",
         "en": "the file does not read as text in {encoding} (truncated or damaged?)",
     },
+    "damaged_workbook": {
+        "ru": "файл Excel ({kind}) повреждён или обрезан и не открывается",
+        "en": "the Excel file ({kind}) is damaged or truncated and does not open",
+    },
     "missing_file": {
         "ru": "файл не найден",
         "en": "no such file",

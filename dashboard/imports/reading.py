@@ -149,13 +149,15 @@ def read_excel(data: bytes) -> Rows:
     """Rows of the first non-empty sheet of an .xlsx or .xls workbook (python-calamine)."""
     from python_calamine import CalamineWorkbook
 
+    kind = "xlsx" if data.startswith(b"PK") else "xls"
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise FileRejected([Problem("binary")]) from exc
-    kind = "xlsx" if data.startswith(b"PK") else "xls"
-    for name in book.sheet_names:
-        sheet = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheets = [book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a damaged workbook makes calamine raise its own errors, even a Rust panic
+        raise FileRejected([Problem("damaged_workbook", values={"kind": kind})]) from exc
+    for sheet in sheets:
         cells, lines = [], []
         for number, row in enumerate(sheet, start=1):
             cleaned = [clean(c) for c in row]
