@@ -269,7 +269,7 @@ def test_skip_bad_rows_imports_the_rest_and_lists_them(con):
         (b"", "empty"),
         (b"   \n\n", "empty"),
         (b"\x00\x01\x02\x03binary\x00\xff", "binary"),
-        (b"PK\x03\x04not really a workbook", "binary"),
+        (b"PK\x03\x04not really a workbook", "damaged_workbook"),
         ("ФИО;E-mail;Вебинар\n".encode(), "header_only"),
         (b"a,b,c\n1,2,3\n", "unrecognised"),
         ('ФИО;E-mail;Вебинар\n"Иванова;anna@example.ru;Вебинар 1\n'.encode(), "unterminated_quote"),
