@@ -82,7 +82,9 @@ def server(tiny_db_file):
         proc.kill()
 
 
-def open_page(browser, url: str):
+def open_page(browser, url: str, ready: str = "[data-testid='stMetric']"):
+    """A page in Chromium with every non-localhost request blocked and listed; waits until the
+    script finished and `ready` is on the page."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     blocked: list[str] = []
 
@@ -96,12 +98,8 @@ def open_page(browser, url: str):
     page.route("**/*", route)
     page.goto(url)
     page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.wait_for_function(
-        "() => document.querySelector(\"[data-testid='stApp']\")"
-        ".getAttribute('data-test-script-state') === 'notRunning'",
-        timeout=60_000,
-    )
-    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    wait_for_script(page)
+    page.wait_for_selector(ready, state="attached", timeout=60_000)
     return page, blocked
 
 
@@ -158,7 +156,7 @@ def test_filter_from_the_url_in_a_real_browser(browser, server):
 
 def test_data_page_upload_preview_import(browser, server):
     fixtures = Path(__file__).resolve().parent / "fixtures"
-    page, blocked = open_page_plain(browser, f"{server}/data?lang=en")
+    page, blocked = open_page(browser, f"{server}/data?lang=en", ready="input[type=file]")
     page.set_input_files("input[type=file]", [str(fixtures / "zoom_attendee_current.csv"),
                                               str(fixtures / "registration_form_cp1251.csv")])  # fmt: skip
     page.wait_for_function(
@@ -188,22 +186,3 @@ def wait_for_script(page) -> None:
         ".getAttribute('data-test-script-state') === 'notRunning'",
         timeout=60_000,
     )
-
-
-def open_page_plain(browser, url: str):
-    """A page without KPI cards (the Data page), with non-localhost requests blocked."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1600})
-    blocked: list[str] = []
-
-    def route(r):
-        host = urlparse(r.request.url).hostname or ""
-        if r.request.url.startswith(("data:", "blob:")) or host in LOCAL:
-            return r.continue_()
-        blocked.append(r.request.url)
-        return r.abort()
-
-    page.route("**/*", route)
-    page.goto(url)
-    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
-    page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
-    return page, blocked

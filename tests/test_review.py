@@ -42,6 +42,8 @@ def test_a_saved_country_applies_at_once_and_to_later_imports(con):
     later = "ФИО;E-mail;Страна;Вебинар;Дата\nНовый;new@example.org;МАРС;Понятие кластера;01.10.2026\n".encode()
     import_file(con, later, "later.csv")
     assert con.execute("select country from registrations where country_raw = 'МАРС'").fetchall() == [("KZ",)]
+    with pytest.raises(ValueError):
+        review.save_country(con, "Марс", "XX")
 
 
 def test_a_saved_role_applies_at_once(con):

@@ -25,25 +25,26 @@ def unmatched_roles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return texts[keep].reset_index(drop=True)
 
 
+def _save(con: duckdb.DuckDBPyConnection, aliases: str, column: str, raw: str, value: str) -> None:
+    """Save a mapping of a raw text and apply it to the imported rows and the figures, at once."""
+    with database.transaction(con):
+        con.execute(f"insert or replace into {aliases} values ($k, $raw, $value)",  # noqa: S608 - fixed names
+                    {"k": key(raw), "raw": raw, "value": value})  # fmt: skip
+        for table in ("registrations", "attendance"):
+            con.execute(f"update {table} set {column} = $value where {column}_raw = $raw",  # noqa: S608
+                        {"value": value, "raw": raw})  # fmt: skip
+        database.refresh(con)
+
+
 def save_country(con: duckdb.DuckDBPyConnection, raw: str, iso2: str) -> None:
     """Map a country text to a country from now on, and in the rows already imported."""
-    with database.transaction(con):
-        con.execute("insert or replace into country_aliases values ($k, $raw, $iso2)",
-                    {"k": key(raw), "raw": raw, "iso2": iso2})  # fmt: skip
-        for table in ("registrations", "attendance"):
-            con.execute(f"update {table} set country = $iso2 where country_raw = $raw",  # noqa: S608
-                        {"iso2": iso2, "raw": raw})  # fmt: skip
-        database.refresh(con)
+    if not con.execute("select 1 from countries where iso2 = $c", {"c": iso2}).fetchall():
+        raise ValueError(iso2)
+    _save(con, "country_aliases", "country", raw, iso2)
 
 
 def save_role(con: duckdb.DuckDBPyConnection, raw: str, role: str) -> None:
     """Map an occupation text to a role from now on, and in the rows already imported."""
     if role not in ROLE_CODES:
         raise ValueError(role)
-    with database.transaction(con):
-        con.execute("insert or replace into role_aliases values ($k, $raw, $role)",
-                    {"k": key(raw), "raw": raw, "role": role})  # fmt: skip
-        for table in ("registrations", "attendance"):
-            con.execute(f"update {table} set role = $role where role_raw = $raw",  # noqa: S608
-                        {"role": role, "raw": raw})  # fmt: skip
-        database.refresh(con)
+    _save(con, "role_aliases", "role", raw, role)
