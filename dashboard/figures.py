@@ -58,6 +58,8 @@ def _count_axis(title: str, top: float, headroom: float) -> dict:
 
 def stage_group(code: str, stage) -> str:
     """The legend group of a country bar: stage 1, stage 2, outside the stages, unknown."""
+    if code == OTHER_COUNTRIES:
+        return "outside_stages"
     if code == "unknown":
         return "unknown_country"
     if pd.isna(stage):
@@ -80,9 +82,33 @@ def _hbar(names, values, name: str, colour: str, lang: str, extra: str = "") -> 
     }
 
 
+MAX_COUNTRY_BARS = 15
+OTHER_COUNTRIES = "other_countries"
+
+
+def fold_long_tail(by_country: pd.DataFrame, countries: pd.DataFrame, limit: int = MAX_COUNTRY_BARS) -> pd.DataFrame:
+    """At most `limit` bars: every CIS state and `unknown` keep their own bar; the smallest of the
+    other countries fold into one "other countries" bar, so no participant is dropped."""
+    if len(by_country) <= limit:
+        return by_country
+    cis = set(countries.loc[countries["cis_status"].notna(), "iso2"]) | {"unknown"}
+    own = by_country["country"].isin(cis)
+    others = by_country[~own]  # already ordered, most participants first
+    room = max(limit - int(own.sum()) - 1, 0)
+    kept, folded = others.iloc[:room], others.iloc[room:]
+    tail = pd.DataFrame({"country": [OTHER_COUNTRIES], "stage": pd.array([None], dtype="Int64"),
+                         "participants": [int(folded["participants"].sum())]})  # fmt: skip
+    shown = pd.concat([by_country[own], kept]).sort_values(["participants", "country"], ascending=[False, True])
+    return pd.concat([shown, tail], ignore_index=True)
+
+
 def country_bars(by_country: pd.DataFrame, countries: pd.DataFrame, lang: str) -> go.Figure:
-    """Horizontal bars of participants per country, coloured by programme stage."""
-    lookup = country_names(countries, lang)
+    """Horizontal bars of participants per country, coloured by programme stage (a long tail of
+    countries outside the Commonwealth is folded into one bar)."""
+    folded = fold_long_tail(by_country, countries)
+    n_other = len(by_country) - len(folded) + 1 if len(folded) < len(by_country) else 0
+    by_country = folded
+    lookup = {**country_names(countries, lang), OTHER_COUNTRIES: t("other_countries", lang, n=n_other)}
     names = [lookup.get(c, c) for c in by_country["country"]]
     groups = [stage_group(c, s) for c, s in zip(by_country["country"], by_country["stage"], strict=True)]
     data = []

@@ -77,6 +77,7 @@ TEXT: dict[str, dict[str, str]] = {
     "stage_2": {"ru": "Этап 2", "en": "Stage 2"},
     "outside_stages": {"ru": "Вне этапов", "en": "Outside the stages"},
     "unknown_country": {"ru": "Страна не указана", "en": "Country unknown"},
+    "other_countries": {"ru": "Другие страны ({n})", "en": "Other countries ({n})"},
     "hover_persons": {"ru": "чел.", "en": "persons"},
     "col_date": {"ru": "Дата", "en": "Date"},
     "col_title": {"ru": "Вебинар", "en": "Webinar"},

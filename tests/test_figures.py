@@ -133,3 +133,33 @@ def test_every_figure_is_valid_plotly(lang):
     ]
     for fig in built:
         go.Figure(fig.to_dict())  # raises ValueError on any invalid property
+
+
+def test_a_long_tail_of_countries_folds_into_one_bar():
+    by_country = pd.DataFrame(
+        {
+            "country": ["US", "GB", "RU", "CA", "unknown", "KZ", "SI"],
+            "stage": pd.array([None, None, 1, None, None, 1, None], dtype="Int64"),
+            "participants": [30, 9, 8, 5, 4, 2, 1],
+        }
+    )
+    folded = figures.fold_long_tail(by_country, COUNTRIES, limit=5)
+    # RU, KZ and unknown keep their bars; US is the one other country with room; GB, CA, SI fold (9+5+1)
+    assert folded["country"].tolist() == ["US", "RU", "unknown", "KZ", "other_countries"]
+    assert folded["participants"].tolist() == [30, 8, 4, 2, 15]
+    assert [None if pd.isna(v) else int(v) for v in folded["stage"]] == [None, 1, None, 1, None]
+
+
+def test_country_bars_label_the_folded_bar():
+    others = ["US", "GB", "CA", "DE", "FR", "IN", "ES", "IT", "NL", "PL", "PT", "SE", "NO", "FI", "DK", "CZ", "SI"]
+    by_country = pd.DataFrame(
+        {
+            "country": ["RU", *others],
+            "stage": pd.array([1] + [None] * len(others), dtype="Int64"),
+            "participants": [50, *range(len(others), 0, -1)],
+        }
+    )
+    fig = figures.country_bars(by_country, COUNTRIES, "ru")
+    names = [name for tr in fig.data for name in tr.y]
+    assert len(names) == 15  # Russia, 13 other countries, and the folded bar
+    assert names[-1] == "Другие страны (4)"  # the four smallest: FI, DK, CZ, SI
