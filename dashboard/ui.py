@@ -22,12 +22,9 @@ from dashboard.url_state import Choices, UrlState, parse, to_params
 @st.cache_resource(show_spinner=False)
 def connection(path: str) -> duckdb.DuckDBPyConnection:
     """The process's one database connection (each query takes its own cursor)."""
-    con = database.connect(path)
-    if queries.run(con, "webinar_list", ALL).empty and not database.programme_setting(con, "title"):
-        from dashboard import demo  # an empty new database: show the demo programme
-
-        demo.build_demo(con)
-    return con
+    # An empty database stays empty (the overview shows its empty state): the demo is built only
+    # by `reach demo` or by `reach serve` when no database file exists, never into a programme's.
+    return database.connect(path)
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,17 @@ def test_an_empty_selection_shows_an_empty_state(app):
     assert not at.exception
     assert metrics(at)["Participants"] == "0"
     assert "No participants match" in at.info[0].value
+
+
+def test_an_empty_database_shows_the_empty_state(tmp_path, monkeypatch):
+    from dashboard import database
+
+    path = tmp_path / "empty.duckdb"
+    database.connect(path).close()
+    monkeypatch.setenv("REACH_DB", str(path))
+    at = AppTest.from_file(str(APP_SCRIPT), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert metrics(at)["Participants"] == "0" and metrics(at)["Webinars"] == "0"
+    assert "No participants match" in at.info[0].value
