@@ -1,0 +1,152 @@
+"""A batch of live events (POST /api/v1/events) validated into canonical events.
+
+Every problem names the field and what is wrong, for a 400 answer; nothing is half-read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from dashboard.identity import identity_key
+from dashboard.imports.normalise import match_country, match_role
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_EVENTS = 1000
+MAX_TEXT = 500
+
+
+class BadRequest(Exception):
+    """The body is not a valid batch; `field` names where (e.g. events[3].at)."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field, self.problem = field, problem
+
+    def json(self) -> dict:
+        return {"error": f"{self.field}: {self.problem}", "field": self.field}
+
+
+class TooLarge(Exception):
+    """The body is over MAX_BODY_BYTES (413)."""
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    id: str
+    event_key: str
+    event_title: str | None
+    type: str  # 'join' or 'leave'
+    at: datetime  # UTC, whole seconds
+    identity_key: str
+    email: str | None
+    name: str | None
+    country: str | None  # ISO alpha-2, or None when not given or not matched
+    country_raw: str | None
+    role: str | None  # role code, or None when not stated
+    role_raw: str | None
+
+
+def _text(item: dict, key: str, where: str, required: bool = False) -> str | None:
+    value = item.get(key)
+    if value is None:
+        if required:
+            raise BadRequest(f"{where}.{key}", "is required")
+        return None
+    if not isinstance(value, str):
+        raise BadRequest(f"{where}.{key}", "must be a string")
+    value = value.strip()
+    if required and not value:
+        raise BadRequest(f"{where}.{key}", "must not be empty")
+    if len(value) > MAX_TEXT:
+        raise BadRequest(f"{where}.{key}", f"is longer than {MAX_TEXT} characters")
+    return value or None
+
+
+def _moment(text: str, where: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise BadRequest(
+            f"{where}.at", "must be an ISO 8601 time with an offset, e.g. 2026-10-01T11:00:00+05:00"
+        ) from exc
+    if moment.tzinfo is None:
+        raise BadRequest(f"{where}.at", "needs a UTC offset, e.g. +05:00 or Z")
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def parse_event(item, where: str) -> LiveEvent:
+    if not isinstance(item, dict):
+        raise BadRequest(where, "must be an object")
+    kind = _text(item, "type", where, required=True)
+    if kind not in ("join", "leave"):
+        raise BadRequest(f"{where}.type", "must be 'join' or 'leave'")
+    email, name = _text(item, "email", where), _text(item, "name", where)
+    key = identity_key(email, name)
+    if key is None:
+        raise BadRequest(where, "needs a usable email or a name")
+    country_raw, role_raw = _text(item, "country", where), _text(item, "role", where)
+    return LiveEvent(
+        id=_text(item, "id", where, required=True),
+        event_key=_text(item, "event", where, required=True),
+        event_title=_text(item, "event_title", where),
+        type=kind,
+        at=_moment(_text(item, "at", where, required=True), where),
+        identity_key=key, email=email, name=name,
+        country=match_country(country_raw), country_raw=country_raw,
+        role=match_role(role_raw)[0], role_raw=role_raw,
+    )  # fmt: skip
+
+
+def parse_batch(body: bytes) -> list[LiveEvent]:
+    """All events of a batch, or BadRequest / TooLarge; duplicate ids within a batch are one event."""
+    if len(body) > MAX_BODY_BYTES:
+        raise TooLarge()
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("body", "must be JSON") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("events"), list):
+        raise BadRequest("events", 'must be a list: {"events": [...]}')
+    items = document["events"]
+    if len(items) > MAX_EVENTS:
+        raise BadRequest("events", f"holds {len(items)} events; at most {MAX_EVENTS} a batch")
+    seen: dict[str, LiveEvent] = {}
+    for index, item in enumerate(items):
+        event = parse_event(item, f"events[{index}]")
+        seen.setdefault(event.id, event)
+    return list(seen.values())
+
+
+ZOOM_TYPES = {"webinar.participant_joined": ("join", "join_time"), "webinar.participant_left": ("leave", "leave_time")}
+
+
+def zoom_webhook_event(document) -> LiveEvent | None:
+    """A Zoom webinar.participant_joined / participant_left notification as a live event;
+    None for other notifications (they are acknowledged and ignored)."""
+    if not isinstance(document, dict):
+        raise BadRequest("body", "must be a JSON object")
+    kind = ZOOM_TYPES.get(document.get("event"))
+    if kind is None:
+        return None
+    obj = (document.get("payload") or {}).get("object")
+    if not isinstance(obj, dict) or not isinstance(obj.get("participant"), dict):
+        raise BadRequest("payload.object.participant", "is required")
+    person = obj["participant"]
+    webinar_id = "".join(ch for ch in str(obj.get("id", "")) if ch.isdigit())
+    if not webinar_id:
+        raise BadRequest("payload.object.id", "must be the webinar id")
+    at_text = person.get(kind[1])
+    if not isinstance(at_text, str):
+        raise BadRequest(f"payload.object.participant.{kind[1]}", "is required")
+    identity = str(person.get("participant_uuid") or person.get("user_id") or person.get("id") or "")
+    return parse_event({
+        "id": f"zoom:{webinar_id}:{identity}:{kind[0]}:{at_text}",
+        "event": f"zoom-{webinar_id}",
+        "event_title": obj.get("topic") if isinstance(obj.get("topic"), str) else None,
+        "type": kind[0],
+        "at": at_text.replace("Z", "+00:00"),
+        "email": person.get("email") if isinstance(person.get("email"), str) else None,
+        "name": person.get("user_name") if isinstance(person.get("user_name"), str) else None,
+    }, "payload.object.participant")  # fmt: skip

@@ -1,0 +1,127 @@
+"""The validation and signing under the live ingest API (issue 4, routes not built yet)."""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from dashboard.live.events import BadRequest, TooLarge, parse_batch
+from dashboard.live.signing import Unauthorized, sign, verify, verify_zoom, zoom_signature, zoom_url_validation
+
+SECRET = "s3cret"
+NOW = 1_790_000_000
+
+
+def test_signature_round_trip_and_every_rejection():
+    body = b'{"events": []}'
+    good = sign(SECRET, NOW, body)
+    # the documented construction, computed independently of sign()
+    import hashlib
+    import hmac
+
+    assert good == "sha256=" + hmac.new(b"s3cret", b"1790000000." + body, hashlib.sha256).hexdigest()
+    verify(SECRET, str(NOW), good, body, now=NOW + 299)
+    cases = [
+        ((None, str(NOW), good, body), "ingest is disabled"),
+        ((SECRET, None, good, body), "missing"),
+        ((SECRET, str(NOW), None, body), "missing"),
+        ((SECRET, "yesterday", good, body), "unix seconds"),
+        ((SECRET, str(NOW - 301), sign(SECRET, NOW - 301, body), body), "stale"),
+        ((SECRET, str(NOW), good, body + b" "), "wrong signature"),
+        ((SECRET, str(NOW), sign("other", NOW, body), body), "wrong signature"),
+    ]
+    for args, message in cases:
+        with pytest.raises(Unauthorized, match=message):
+            verify(*args, now=NOW)
+
+
+def test_zoom_signature_and_url_validation():
+    body = b'{"event":"webinar.participant_joined"}'
+    signature = zoom_signature(SECRET, str(NOW), body)
+    verify_zoom(SECRET, str(NOW), signature, body, now=NOW)
+    with pytest.raises(Unauthorized, match="wrong signature"):
+        verify_zoom(SECRET, str(NOW), signature.replace("v0=", "v0=0"), body, now=NOW)
+    with pytest.raises(Unauthorized, match="disabled"):
+        verify_zoom(None, str(NOW), signature, body, now=NOW)
+    import hashlib
+    import hmac
+
+    assert zoom_url_validation(SECRET, "abc") == {
+        "plainToken": "abc",
+        "encryptedToken": hmac.new(b"s3cret", b"abc", hashlib.sha256).hexdigest(),
+    }
+
+
+def batch(*events) -> bytes:
+    return json.dumps({"events": list(events)}).encode()
+
+
+EVENT = {
+    "id": "e1",
+    "event": "clusters-01-1",
+    "type": "join",
+    "at": "2026-10-01T11:00:00+05:00",
+    "email": " Anna@Example.RU ",
+    "country": "Киргизия",
+    "role": "аспирант",
+}
+
+
+def test_a_valid_batch():
+    events = parse_batch(batch(EVENT, {**EVENT, "id": "e2", "type": "leave", "at": "2026-10-01T06:30:00Z"}, EVENT))
+    assert [(e.id, e.type, e.at, e.identity_key, e.country, e.role) for e in events] == [
+        ("e1", "join", datetime(2026, 10, 1, 6, 0), "email:anna@example.ru", "KG", "student"),
+        ("e2", "leave", datetime(2026, 10, 1, 6, 30), "email:anna@example.ru", "KG", "student"),
+    ]  # the repeated id e1 is one event
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"not json", "body"),
+        (b"[]", "events"),
+        (b'{"events": {}}', "events"),
+        (batch({**EVENT, "type": "wave"}), "events[0].type"),
+        (batch({**EVENT, "at": "2026-10-01 11:00"}), "events[0].at"),
+        (batch({**EVENT, "at": "yesterday"}), "events[0].at"),
+        (batch({k: v for k, v in EVENT.items() if k != "id"}), "events[0].id"),
+        (batch({**EVENT, "email": "not-an-email", "name": None}), "events[0]"),
+        (batch(EVENT, "oops"), "events[1]"),
+        (batch({**EVENT, "event": 42}), "events[0].event"),
+        (batch({**EVENT, "name": "x" * 501}), "events[0].name"),
+        (json.dumps({"events": [EVENT] * 1001}).encode(), "events"),
+    ],
+)
+def test_bad_batches_name_the_field(body, field):
+    with pytest.raises(BadRequest) as caught:
+        parse_batch(body)
+    assert caught.value.field == field
+    assert caught.value.json()["error"].startswith(field + ": ")
+
+
+def test_too_large_a_body():
+    with pytest.raises(TooLarge):
+        parse_batch(b" " * (1024 * 1024 + 1))
+
+
+def test_zoom_webhook_notifications():
+    from dashboard.live.events import zoom_webhook_event
+
+    joined = {"event": "webinar.participant_joined", "payload": {"object": {
+        "id": "901 234 5678", "topic": "Понятие кластера",
+        "participant": {"user_name": "Анна", "email": "anna@example.ru", "participant_uuid": "u1",
+                        "join_time": "2026-10-01T08:00:00Z"}}}}  # fmt: skip
+    event = zoom_webhook_event(joined)
+    assert (event.id, event.event_key, event.event_title, event.type, event.at, event.identity_key) == (
+        "zoom:9012345678:u1:join:2026-10-01T08:00:00Z",
+        "zoom-9012345678",
+        "Понятие кластера",
+        "join",
+        datetime(2026, 10, 1, 8, 0),
+        "email:anna@example.ru",
+    )
+    assert zoom_webhook_event({"event": "meeting.started", "payload": {}}) is None
+    with pytest.raises(BadRequest, match="participant.leave_time"):
+        zoom_webhook_event({**joined, "event": "webinar.participant_left"})
+    with pytest.raises(BadRequest, match="body"):
+        zoom_webhook_event(["not", "an", "object"])
