@@ -125,3 +125,33 @@ def test_zoom_webhook_notifications():
         zoom_webhook_event({**joined, "event": "webinar.participant_left"})
     with pytest.raises(BadRequest, match="body"):
         zoom_webhook_event(["not", "an", "object"])
+
+
+def test_store_counts_each_id_once_and_feeds_the_figures():
+    from dashboard import database, queries, reach
+    from dashboard.filters import Filters
+    from dashboard.live.store import store
+
+    con = database.connect_memory()
+    first = parse_batch(batch(
+        {"id": "a1", "event": "live-1", "event_title": "Кластеры онлайн", "type": "join",
+         "at": "2026-10-01T11:00:00+05:00", "email": "anna@example.ru", "country": "KZ", "role": "CEO"},
+        {"id": "b1", "event": "live-1", "type": "join", "at": "2026-10-01T11:10:00+05:00", "name": "Гость",
+         "country": "Марс"},
+        {"id": "a2", "event": "live-1", "type": "leave", "at": "2026-10-01T11:30:00+05:00", "email": "anna@example.ru"},
+    ))  # fmt: skip
+    assert store(con, first) == (3, 0)
+    assert store(con, first) == (0, 3)  # sent again: nothing changes
+    countries, roles = queries.run(con, "countries", Filters()), queries.run(con, "roles", Filters())
+    got = reach.report(con, Filters(), countries, roles)
+    # Anna 11:00-11:30 = 30 min; the guest has not left: to the planned end, start (11:00) + 90 min = 80 min
+    assert {k: got[k] for k in ("participants", "minutes_total", "by_country", "by_role", "peak_concurrent")} == {
+        "participants": 2,
+        "minutes_total": 110.0,
+        "by_country": {"KZ": 1, "unknown": 1},
+        "by_role": {"executive": 1, "unknown": 1},
+        "peak_concurrent": {"live-1": 2},
+    }
+    assert con.execute("select title, starts_at::varchar, platform from events").fetchall() == [
+        ("Кластеры онлайн", "2026-10-01 06:00:00", "live")
+    ]

@@ -1,2 +1,4 @@
-"""Live ingest (issue 4, in progress): signed event batches and Zoom webhooks, validated into
-canonical live events. The HTTP routes, the live view and check-in are not built yet."""
+"""Live ingest (issue 4, in progress): signed event batches and Zoom webhooks are verified
+(`signing`), validated into canonical live events (`events`) and stored durably, each id once
+(`store`); derive.sql turns them into attendance intervals. The HTTP routes, the live view,
+check-in and the rehearsal command are not built yet."""

@@ -4,6 +4,27 @@
 -- filters skip whole row groups. Statements run one by one; $max_slot is the highest
 -- webinar slot (number of webinars - 1, at least 0).
 
+-- Every reported interval: imported attendance rows, and the intervals of live events (a join
+-- up to the same person's next leave in that webinar; a join not left yet lasts to the
+-- webinar's planned end, or its start plus 90 minutes when no length is planned).
+create or replace temp view all_attendance as
+with live as (
+    select l.*,
+        first_value(case when type = 'leave' then occurred_at end ignore nulls) over (
+            partition by person_id, event_id order by occurred_at, type = 'join'   -- a leave at t before a join at t
+            rows between 1 following and unbounded following
+        ) as left_at
+    from live_events l
+)
+select person_id, event_id, joined_at, left_at, is_staff, staff_role, country, role
+from attendance
+union all
+select l.person_id, l.event_id, l.occurred_at,
+    greatest(l.occurred_at, coalesce(l.left_at, e.starts_at + to_minutes(coalesce(e.planned_minutes, 90)))),
+    false, null, l.country, l.role
+from live l join events e using (event_id)
+where l.type = 'join';
+
 -- Country of a person: declared at registration (the latest declaration) if any; else the
 -- most frequent platform-reported country among their rows (tie: the latest row); else null.
 create or replace temp table person_country as
@@ -15,7 +36,7 @@ with declared as (
 ),
 reported_counts as (
     select person_id, country, count(*) as n_rows, max(joined_at) as last_at
-    from attendance
+    from all_attendance
     where country is not null
     group by person_id, country
 ),
@@ -36,7 +57,7 @@ with statements as (
     from registrations where role is not null and role <> 'unknown'
     union all
     select person_id, role, joined_at
-    from attendance where role is not null and role <> 'unknown'
+    from all_attendance where role is not null and role <> 'unknown'
 )
 select person_id, arg_max(role, stated_at) as role
 from statements
@@ -67,7 +88,7 @@ with rows_ordered as (
             partition by person_id, event_id order by joined_at, left_at
             rows between unbounded preceding and 1 preceding
         ) as reach_so_far
-    from attendance
+    from all_attendance
     where not is_staff
 ),
 islands as (

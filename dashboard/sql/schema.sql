@@ -120,3 +120,18 @@ create table if not exists column_mappings (
     signature varchar primary key,
     mapping   varchar not null   -- JSON: {"columns": {field: header}, "event_title": …}
 );
+
+-- Live events accepted by the ingest API (docs/api.md); an id is stored once, so sending the
+-- same event again changes nothing.
+create table if not exists live_events (
+    id          varchar primary key,
+    event_id    integer not null,
+    person_id   integer not null,
+    type        varchar not null,   -- 'join' or 'leave'
+    occurred_at timestamp not null, -- UTC, whole seconds
+    country     varchar,            -- ISO alpha-2 as normalised, or null
+    country_raw varchar,
+    role        varchar,            -- role code as normalised, or null
+    role_raw    varchar,
+    received_at timestamp not null
+);
