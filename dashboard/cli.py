@@ -13,7 +13,7 @@ from dashboard import database, demo, queries, reach
 from dashboard.filters import Filters
 from dashboard.imports.loader import ImportResult, import_file
 from dashboard.imports.problems import Problem
-from dashboard.settings import APP_SCRIPT, DEFAULT_PORT, DEMO_PARTICIPANTS, DEMO_SEED, database_path
+from dashboard.settings import DEFAULT_PORT, DEMO_PARTICIPANTS, DEMO_SEED, SERVER_SCRIPT, database_path
 
 
 class UsageError(Exception):
@@ -73,7 +73,7 @@ def cmd_demo(args) -> int:
 def streamlit_command(port: int) -> list[str]:
     """The command that serves the dashboard, offline and quiet."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT),
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",

@@ -18,6 +18,7 @@ REPO_DIR = PACKAGE_DIR.parent
 QUERIES_DIR = REPO_DIR / "queries"
 DATA_DIR = REPO_DIR / "data"
 APP_SCRIPT = PACKAGE_DIR / "app.py"
+SERVER_SCRIPT = PACKAGE_DIR / "server.py"  # the app plus the ingest API (reach serve)
 
 DEFAULT_DB = DATA_DIR / "reach.duckdb"
 DEFAULT_TIMEZONE = "Asia/Yekaterinburg"

@@ -1,0 +1,124 @@
+"""The ingest API, served beside the dashboard by the same process (dashboard/server.py).
+
+POST /api/v1/events — a signed batch of join/leave events (docs/api.md)
+POST /api/v1/zoom/webhook — Zoom's participant joined/left notifications and url_validation
+GET  /api/v1/health
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+
+import duckdb
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from dashboard import database
+from dashboard.live.events import MAX_BODY_BYTES, BadRequest, TooLarge, parse_batch, zoom_webhook_event
+from dashboard.live.signing import Unauthorized, verify, verify_zoom, zoom_url_validation
+from dashboard.live.store import store
+from dashboard.settings import database_path
+
+LOG = logging.getLogger("reach.api")
+_lock = threading.Lock()
+_connection: duckdb.DuckDBPyConnection | None = None
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The process's connection to the database the dashboard serves (opened once)."""
+    global _connection  # noqa: PLW0603 - one connection per process, opened on first use
+    with _lock:
+        if _connection is None:
+            _connection = database.connect(database_path())
+        return _connection
+
+
+def ingest_secret() -> str | None:
+    return os.environ.get("REACH_INGEST_SECRET") or None
+
+
+def zoom_secret() -> str | None:
+    return os.environ.get("REACH_ZOOM_SECRET_TOKEN") or None
+
+
+async def _body(request: Request) -> bytes:
+    """The raw body, refusing more than MAX_BODY_BYTES without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise TooLarge()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _error(status: int, message: str, **extra) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+async def events(request: Request) -> JSONResponse:
+    try:
+        body = await _body(request)
+        verify(ingest_secret(), request.headers.get("x-reach-timestamp"), request.headers.get("x-reach-signature"),
+               body, now=time.time())  # fmt: skip
+        batch = parse_batch(body)
+        accepted, duplicates = await run_in_threadpool(store, connection(), batch)
+    except TooLarge:
+        return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
+    except Unauthorized as exc:
+        if ingest_secret() is None:
+            LOG.warning("ingest refused: set REACH_INGEST_SECRET in the server's environment to accept events")
+        return _error(401, str(exc))
+    except BadRequest as exc:
+        return JSONResponse(exc.json(), status_code=400)
+    return JSONResponse({"accepted": accepted, "duplicates": duplicates})
+
+
+async def zoom_webhook(request: Request) -> JSONResponse:
+    try:
+        body = await _body(request)
+        verify_zoom(zoom_secret(), request.headers.get("x-zm-request-timestamp"),
+                    request.headers.get("x-zm-signature"), body, now=time.time())  # fmt: skip
+        try:
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("body", "must be JSON") from None
+        if isinstance(document, dict) and document.get("event") == "endpoint.url_validation":
+            token = (document.get("payload") or {}).get("plainToken")
+            if not isinstance(token, str) or not token:
+                raise BadRequest("payload.plainToken", "is required")
+            return JSONResponse(zoom_url_validation(zoom_secret(), token))
+        event = zoom_webhook_event(document)
+        if event is None:
+            return JSONResponse({"accepted": 0, "duplicates": 0, "ignored": document.get("event")})
+        accepted, duplicates = await run_in_threadpool(store, connection(), [event])
+    except TooLarge:
+        return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
+    except Unauthorized as exc:
+        return _error(401, str(exc))
+    except BadRequest as exc:
+        return JSONResponse(exc.json(), status_code=400)
+    return JSONResponse({"accepted": accepted, "duplicates": duplicates})
+
+
+async def health(request: Request) -> JSONResponse:
+    return JSONResponse(
+        {"status": "ok", "ingest": ingest_secret() is not None, "zoom_webhook": zoom_secret() is not None}
+    )
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/api/v1/health", health, methods=["GET"]),
+        Route("/api/v1/events", events, methods=["POST"]),
+        Route("/api/v1/zoom/webhook", zoom_webhook, methods=["POST"]),
+    ]

@@ -1,0 +1,147 @@
+"""The ingest API served by `reach serve`, over HTTP: every answer and error path."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from dashboard.live.signing import sign, zoom_signature
+
+SECRET = "test-secret"
+ZOOM = "zoom-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(db, env_extra):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("REACH_INGEST_SECRET", "REACH_ZOOM_SECRET_TOKEN")}
+    env.update(env_extra)
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)  # fmt: skip
+    url = f"http://localhost:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/api/v1/health", timeout=2)
+            return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    pytest.fail("server did not start")
+
+
+@pytest.fixture
+def api(tiny_db_file):
+    proc, url = _serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET, "REACH_ZOOM_SECRET_TOKEN": ZOOM})
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def call(url: str, path: str, body: bytes, headers: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url + path, data=body, method="POST", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def signed(body: bytes, secret: str = SECRET, at: int | None = None) -> dict:
+    at = int(time.time()) if at is None else at
+    return {"X-Reach-Timestamp": str(at), "X-Reach-Signature": sign(secret, at, body),
+            "Content-Type": "application/json"}  # fmt: skip
+
+
+def events(*items) -> bytes:
+    return json.dumps({"events": list(items)}).encode()
+
+
+JOIN = {"id": "j1", "event": "w1", "type": "join", "at": "2026-10-01T06:05:00Z", "email": "new@example.org",
+        "country": "Армения", "role": "студент"}  # fmt: skip
+
+
+def test_health(api):
+    with urllib.request.urlopen(api + "/api/v1/health") as response:
+        assert json.loads(response.read()) == {"status": "ok", "ingest": True, "zoom_webhook": True}
+
+
+def test_a_signed_batch_is_stored_once(api):
+    body = events(JOIN, {**JOIN, "id": "l1", "type": "leave", "at": "2026-10-01T06:35:00Z"})
+    assert call(api, "/api/v1/events", body, signed(body)) == (200, {"accepted": 2, "duplicates": 0})
+    assert call(api, "/api/v1/events", body, signed(body)) == (200, {"accepted": 0, "duplicates": 2})
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({}, "missing"),
+        ("forged", "wrong signature"),
+        ("stale", "stale"),
+    ],
+)
+def test_unsigned_forged_and_stale_requests_are_refused(api, headers, message):
+    body = events(JOIN)
+    if headers == "forged":
+        headers = signed(body, secret="guess")
+    elif headers == "stale":
+        headers = signed(body, at=int(time.time()) - 600)
+    status, answer = call(api, "/api/v1/events", body, headers)
+    assert status == 401 and message in answer["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"{not json", "body"),
+        (events({**JOIN, "type": "wave"}), "events[0].type"),
+        (events({**JOIN, "at": "01.10.2026 11:00"}), "events[0].at"),
+    ],
+)
+def test_malformed_batches_get_400_naming_the_field(api, body, field):
+    status, answer = call(api, "/api/v1/events", body, signed(body))
+    assert (status, answer["field"]) == (400, field)
+
+
+def test_too_large_a_body_gets_413(api):
+    body = b"x" * (1024 * 1024 + 10)
+    status, answer = call(api, "/api/v1/events", body, signed(body))
+    assert status == 413 and "larger than" in answer["error"]
+
+
+def test_zoom_webhook(api):
+    challenge = json.dumps({"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}}).encode()
+    at = str(int(time.time()))
+    headers = {"x-zm-request-timestamp": at, "x-zm-signature": zoom_signature(ZOOM, at, challenge)}
+    status, answer = call(api, "/api/v1/zoom/webhook", challenge, headers)
+    assert status == 200 and answer["plainToken"] == "abc" and len(answer["encryptedToken"]) == 64
+    participant = {"user_name": "Z", "participant_uuid": "p", "join_time": "2026-10-01T06:00:00Z"}
+    notification = {"event": "webinar.participant_joined",
+                    "payload": {"object": {"id": "123", "topic": "Zoom live", "participant": participant}}}  # fmt: skip
+    joined = json.dumps(notification).encode()
+    headers = {"x-zm-request-timestamp": at, "x-zm-signature": zoom_signature(ZOOM, at, joined)}
+    assert call(api, "/api/v1/zoom/webhook", joined, headers) == (200, {"accepted": 1, "duplicates": 0})
+    headers["x-zm-signature"] = "v0=forged"
+    assert call(api, "/api/v1/zoom/webhook", joined, headers)[0] == 401
+
+
+def test_without_a_secret_every_ingest_request_is_refused(tiny_db_file):
+    proc, url = _serve(tiny_db_file, {})
+    try:
+        body = events(JOIN)
+        status, answer = call(url, "/api/v1/events", body, signed(body))
+        assert status == 401 and "REACH_INGEST_SECRET" in answer["error"]
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=10)[0]
+    assert "set REACH_INGEST_SECRET" in output  # the server log says how
