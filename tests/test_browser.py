@@ -103,6 +103,16 @@ def open_page(browser, url: str, ready: str = "[data-testid='stMetric']"):
     return page, blocked
 
 
+def settled_kpis(page, label: str, timeout_s: float = 30) -> dict[str, str]:
+    """The KPI cards once `label` is among them (a rerun may replace the cards while we read)."""
+    deadline = time.time() + timeout_s
+    while True:
+        values = kpis(page)
+        if label in values or time.time() > deadline:
+            return values
+        page.wait_for_timeout(250)
+
+
 def kpis(page) -> dict[str, str]:
     result = {}
     for metric in page.query_selector_all("[data-testid='stMetric']"):
@@ -122,7 +132,7 @@ def test_overview_in_a_real_browser(browser, server, lang):
     base_map = page.eval_on_selector_all(
         ".geo path:not(.choroplethlocation)", "els => els.reduce((n, e) => n + (e.getAttribute('d') || '').length, 0)"
     )
-    values = kpis(page)
+    values = settled_kpis(page, "Participants" if lang == "en" else "Участники")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"overview-{lang}.png"), full_page=True)
     page.close()
@@ -148,7 +158,7 @@ def test_overview_in_a_real_browser(browser, server, lang):
 
 def test_filter_from_the_url_in_a_real_browser(browser, server):
     page, blocked = open_page(browser, f"{server}/?lang=en&country=RU")
-    values = kpis(page)
+    values = settled_kpis(page, "Participants")
     page.close()
     assert blocked == []
     assert values["Participants"] == "1"
@@ -174,7 +184,7 @@ def test_data_page_upload_preview_import(browser, server):
     page.screenshot(path=str(ARTIFACTS / "data-import-en.png"), full_page=True)
     page.close()
     overview, blocked_overview = open_page(browser, f"{server}/?lang=en")
-    values = kpis(overview)
+    values = settled_kpis(overview, "Participants")
     overview.close()
     assert blocked == [] and blocked_overview == []
     assert values["Participants"] == "10"  # 5 in the hand-made programme + 5 from the Zoom file
