@@ -13,6 +13,7 @@ from dashboard import database, demo, queries, reach
 from dashboard.filters import Filters
 from dashboard.imports.loader import ImportResult, import_file
 from dashboard.imports.problems import Problem
+from dashboard.live.simulate import simulate
 from dashboard.settings import DEFAULT_PORT, DEMO_PARTICIPANTS, DEMO_SEED, SERVER_SCRIPT, database_path
 
 
@@ -40,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", help='JSON column mapping for sheets: {"columns": {field: header}, "event_title": …}')
     p.add_argument("--skip-bad-rows", action="store_true", help="import the good rows and list every skipped one")
     p.add_argument("--lang", choices=["ru", "en"], default="en", help="language of the messages")
+
+    p = sub.add_parser("live", help="live webinars: rehearse with simulated events")
+    live = p.add_subparsers(dest="live_command", required=True)
+    q = live.add_parser("simulate", help="send a realistic rehearsal webinar to a running server's ingest API")
+    q.add_argument("--event", required=True, help="webinar key (an unknown key creates the webinar)")
+    q.add_argument("--rate", type=float, default=5.0, help="events a second (default 5)")
+    q.add_argument("--duration", type=float, default=60.0, help="seconds (default 60)")
+    q.add_argument("--url", default=f"http://localhost:{DEFAULT_PORT}")
+    q.add_argument("--seed", type=int)
 
     p = sub.add_parser("report", help="print the programme's figures")
     p.add_argument("--db")
@@ -124,6 +134,21 @@ def reference_tables(con) -> tuple:
     return queries.run(con, "countries", Filters()), queries.run(con, "roles", Filters())
 
 
+def cmd_live(args) -> int:
+    secret = os.environ.get("REACH_INGEST_SECRET")
+    if not secret:
+        raise UsageError("set REACH_INGEST_SECRET to the server's secret to sign the events")
+    if args.rate <= 0 or args.duration <= 0:
+        raise UsageError("--rate and --duration must be positive")
+    try:
+        totals = simulate(args.url, secret, args.event, args.rate, args.duration, args.seed)
+    except (OSError, RuntimeError) as exc:
+        raise UsageError(f"cannot send to {args.url}: {exc}") from exc
+    print(f"Rehearsal {args.event}: sent {totals['sent']}, accepted {totals['accepted']}, "
+          f"duplicates {totals['duplicates']} in {totals['seconds']} s")  # fmt: skip
+    return 0
+
+
 def cmd_report(args) -> int:
     path = database_path(args.db)
     if not path.exists():
@@ -180,7 +205,7 @@ def cmd_import(args) -> int:
     return 1 if any(r.status == "rejected" for r in results) else 0
 
 
-COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "report": cmd_report}
+COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "live": cmd_live, "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -145,3 +145,35 @@ def test_without_a_secret_every_ingest_request_is_refused(tiny_db_file):
         proc.terminate()
         output = proc.communicate(timeout=10)[0]
     assert "set REACH_INGEST_SECRET" in output  # the server log says how
+
+
+def test_rehearsal_sends_signed_batches_that_are_all_accepted(api):
+    from dashboard.live.simulate import simulate
+
+    totals = simulate(api, SECRET, "rehearsal-1", rate=400, duration=0.5, seed=3)
+    assert (totals["sent"], totals["accepted"], totals["duplicates"]) == (200, 200, 0)
+
+
+def test_rehearsal_events_are_realistic():
+    import random
+
+    from dashboard.live.events import parse_batch
+    from dashboard.live.simulate import rehearsal_events
+
+    items = list(rehearsal_events(random.Random(5), "r", 300, "run"))
+    parsed = parse_batch(json.dumps({"events": items}).encode())  # every event passes validation
+    kinds = [e.type for e in parsed]
+    people = {e.identity_key for e in parsed}
+    assert len(parsed) == 300 and kinds.count("leave") > 30 and len(people) < kinds.count("join")  # rejoins
+
+
+def test_simulate_command_needs_the_secret_and_a_server(capsys, monkeypatch):
+    from dashboard import cli
+
+    monkeypatch.delenv("REACH_INGEST_SECRET", raising=False)
+    assert cli.main(["live", "simulate", "--event", "r"]) == 2
+    assert "REACH_INGEST_SECRET" in capsys.readouterr().err
+    monkeypatch.setenv("REACH_INGEST_SECRET", "x")
+    assert cli.main(["live", "simulate", "--event", "r", "--url", f"http://localhost:{_free_port()}",
+                     "--duration", "0.1"]) == 2  # fmt: skip
+    assert "cannot send to" in capsys.readouterr().err
