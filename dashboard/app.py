@@ -18,6 +18,7 @@ page = st.navigation(
             default=True,
         ),
         st.Page("views/data.py", title=t("data", lang), icon=":material/upload_file:", url_path="data"),
+        st.Page("views/live.py", title=t("live", lang), icon=":material/cast:", url_path="live"),
     ]
 )
 page.run()

@@ -1,0 +1,78 @@
+"""Live view (presenters): the chosen webinar on the big screen, refreshed every 2 seconds.
+
+Country and role only — never a name or an e-mail. ?event=KEY&lang=en&contrast=high.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import database, figures, queries, reach, ui
+from dashboard.filters import ALL, Filters
+from dashboard.i18n import country_names, role_labels, t
+from dashboard.settings import database_path
+
+con = ui.connection(str(database_path()))
+lang = ui.language()
+contrast = st.query_params.get("contrast") == "high"
+st.markdown(
+    "<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}"
+    "[data-testid='stMetricValue']{font-size:4.5rem}[data-testid='stMetricLabel'] p{font-size:1.6rem}"
+    + (
+        "[data-testid='stApp']{background:#000;color:#fff}[data-testid='stMetricValue']{color:#ffd400}"
+        "[data-testid='stMetricLabel'] *,[data-testid='stWidgetLabel'] *,h3{color:#fff !important}"
+        if contrast
+        else ""
+    )
+    + "</style>",
+    unsafe_allow_html=True,
+)
+webinars = queries.run(con, "live_webinars", ALL)
+if webinars.empty:
+    st.info(t("live_no_webinars", lang))
+    st.stop()
+keys = list(webinars["event_key"])
+asked = st.query_params.get("event")
+key = st.selectbox(t("live_webinar", lang), keys, index=keys.index(asked) if asked in keys else 0,
+                   format_func=dict(zip(webinars["event_key"], webinars["title"], strict=True)).get)  # fmt: skip
+st.toggle(t("live_contrast", lang), value=contrast, key="contrast_toggle")
+params = {"event": key, **({"lang": lang} if lang != "ru" else {})}
+if st.session_state.get("contrast_toggle"):
+    params["contrast"] = "high"
+st.query_params.from_dict(params)
+countries = queries.run(con, "countries", ALL)
+roles = queries.run(con, "roles", ALL)
+zone = database.programme_setting(con, "timezone") or "UTC"
+
+
+@st.fragment(run_every=2)
+def live_figures() -> None:
+    status = queries.run(con, "live_status", ALL, event=key).iloc[0]
+    overview = reach.overview(con, Filters(events=(key,)), countries, roles)
+    peak = int(overview.webinars["peak_concurrent"].iloc[0]) if len(overview.webinars) else 0
+    known = overview.by_country[overview.by_country["country"] != "unknown"]
+    cards = st.columns(4)
+    cards[0].metric(t("live_connected", lang), int(status["connected_now"]))
+    cards[1].metric(t("live_joined", lang), int(status["joined_total"]))
+    cards[2].metric(t("live_countries", lang), len(known))
+    cards[3].metric(t("live_peak", lang), peak)
+    if overview.kpis["participants"] == 0:
+        st.info(t("live_waiting", lang))
+        return
+    config = ui.plotly_config()
+    left, right = st.columns([3, 2])
+    left.plotly_chart(
+        figures.country_map(overview.by_country, countries, lang), config=config, theme=None, key="live-map"
+    )
+    right.plotly_chart(figures.role_bars(overview.by_role, roles, lang), config=config, theme=None, key="live-roles")
+    arrivals = queries.run(con, "live_arrivals", ALL, event=key)
+    names, labels = country_names(countries, lang), role_labels(roles, lang)
+    st.subheader(t("live_arrivals", lang))
+    st.dataframe(pd.DataFrame({
+        t("live_time", lang): pd.to_datetime(arrivals["joined_at"]).dt.tz_localize("UTC").dt.tz_convert(zone)
+        .dt.strftime("%H:%M:%S"),
+        t("country", lang): [names.get(c, c) for c in arrivals["country"]],
+        t("role", lang): [labels.get(r, r) for r in arrivals["role"]],
+    }), hide_index=True, width="stretch")  # fmt: skip
+
+
+live_figures()

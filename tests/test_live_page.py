@@ -1,0 +1,52 @@
+"""The live view: figures of the chosen webinar from live events, country and role only."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import database
+from dashboard.live.events import parse_batch
+from dashboard.live.store import store
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+EVENTS = [
+    {"id": "1", "event": "live-1", "event_title": "Кластеры онлайн", "type": "join", "at": "2026-10-01T11:00:00+05:00",
+     "email": "secret.person@example.org", "name": "Тайное Имя", "country": "KZ", "role": "CEO"},
+    {"id": "2", "event": "live-1", "type": "join", "at": "2026-10-01T11:01:00+05:00", "name": "Другое Имя",
+     "country": "Армения", "role": "студент"},
+    {"id": "3", "event": "live-1", "type": "leave", "at": "2026-10-01T11:20:00+05:00", "name": "Другое Имя"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def live_db(tmp_path, monkeypatch):
+    path = tmp_path / "live.duckdb"
+    con = database.connect(path)
+    store(con, parse_batch(json.dumps({"events": EVENTS}).encode()))
+    con.close()
+    monkeypatch.setenv("REACH_DB", str(path))
+    return path
+
+
+def test_live_view_shows_the_webinar_without_names(live_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.query_params["event"] = "live-1"
+    at.switch_page("views/live.py").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric} == {
+        "Connected now": "1",  # the second person left
+        "Joined so far": "2",
+        "Countries": "2",
+        "Peak concurrent": "2",  # both between 11:01 and 11:20
+    }
+    arrivals = at.dataframe[0].value
+    assert arrivals.iloc[:, 1:].values.tolist() == [
+        ["Armenia", "Students and postgraduates"],
+        ["Kazakhstan", "Heads of enterprises and organisations"],
+    ]
+    page_text = repr(at)  # the whole element tree of the page
+    for private in ("Тайное", "Другое", "secret.person", "example.org"):
+        assert private not in page_text
