@@ -6,6 +6,7 @@ runs on its own cursor. Nothing here runs at import time.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,12 @@ from dashboard import reference
 from dashboard.settings import DEFAULT_TIMEZONE, PACKAGE_DIR
 
 SQL_DIR = PACKAGE_DIR / "sql"
+
+
+# One writer at a time in this process: the ingest API, the Data page and the review panel
+# write through separate cursors, and DuckDB would fail one of two concurrent transactions
+# that both add persons or webinars. Readers are never blocked.
+write_lock = threading.RLock()
 
 
 class DatabaseError(Exception):
@@ -88,14 +95,16 @@ def initialise(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: a load and the refresh of the derived tables commit together."""
-    con.execute("begin transaction")
-    try:
-        yield con
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
+    """All or nothing: a load and the refresh of the derived tables commit together, one
+    writer at a time (write_lock)."""
+    with write_lock:
+        con.execute("begin transaction")
+        try:
+            yield con
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:

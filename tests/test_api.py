@@ -177,3 +177,52 @@ def test_simulate_command_needs_the_secret_and_a_server(capsys, monkeypatch):
     assert cli.main(["live", "simulate", "--event", "r", "--url", f"http://localhost:{_free_port()}",
                      "--duration", "0.1"]) == 2  # fmt: skip
     assert "cannot send to" in capsys.readouterr().err
+
+
+def test_concurrent_senders_every_acknowledged_event_stored_once(tiny_db_file):
+    """4 senders × 1,000 events in batches of 20, half of the batches sent twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dashboard import database
+
+    proc, url = _serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET})
+
+    def sender(n: int) -> tuple[int, int]:
+        accepted = duplicates = 0
+        for b in range(50):
+            items = [{"id": f"s{n}-{b}-{i}", "event": "concurrent", "type": "join" if i % 2 == 0 else "leave",
+                      "at": f"2026-10-01T06:{b:02d}:{i:02d}Z", "email": f"p{n}-{i // 2}@example.org"}
+                     for i in range(20)]  # fmt: skip
+            body = events(*items)
+            for _ in range(2 if b % 2 == 0 else 1):
+                status, answer = call(url, "/api/v1/events", body, signed(body))
+                assert status == 200, answer
+                accepted, duplicates = accepted + answer["accepted"], duplicates + answer["duplicates"]
+        return accepted, duplicates
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(sender, range(4)))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert results == [(1000, 500)] * 4  # 25 of the 50 batches were sent twice
+    con = database.connect(tiny_db_file, read_only=True)
+    stored = con.execute("select count(*), count(distinct id) from live_events").fetchall()
+    con.close()
+    assert stored == [(4000, 4000)]
+
+
+def test_nothing_acknowledged_is_lost_when_the_server_is_killed(tiny_db_file):
+    import signal
+
+    from dashboard import database
+
+    proc, url = _serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET})
+    body = events(*[{**JOIN, "id": f"k{i}", "email": f"k{i}@example.org"} for i in range(100)])
+    assert call(url, "/api/v1/events", body, signed(body)) == (200, {"accepted": 100, "duplicates": 0})
+    proc.send_signal(signal.SIGKILL)  # right after the acknowledgement
+    proc.wait(10)
+    con = database.connect(tiny_db_file)  # recovers from the write-ahead log
+    assert con.execute("select count(*) from live_events").fetchall() == [(100,)]
+    con.close()
