@@ -20,6 +20,7 @@ from tests.conftest import chromium_path
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 LOCAL = {"localhost", "127.0.0.1", "::1", "[::1]"}
+LIVE_SECRET = "browser-test-secret"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -60,6 +61,7 @@ def server(tiny_db_file):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "REACH_INGEST_SECRET": LIVE_SECRET},
     )
     url = f"http://localhost:{port}"
     deadline = time.time() + 60
@@ -196,3 +198,42 @@ def wait_for_script(page) -> None:
         ".getAttribute('data-test-script-state') === 'notRunning'",
         timeout=60_000,
     )
+
+
+def test_live_view_updates_within_seconds_of_an_accepted_event(browser, server):
+    import json as jsonlib
+
+    from dashboard.live.signing import sign
+
+    def send(items):
+        body = jsonlib.dumps({"events": items}).encode()
+        stamp = int(time.time())
+        request = urllib.request.Request(f"{server}/api/v1/events", data=body, method="POST", headers={
+            "X-Reach-Timestamp": str(stamp), "X-Reach-Signature": sign(LIVE_SECRET, stamp, body),
+            "Content-Type": "application/json"})  # fmt: skip
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert jsonlib.loads(response.read())["accepted"] == len(items)
+
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    send([{"id": "first", "event": "live-b", "event_title": "Browser live", "type": "join", "at": now,
+           "email": "first@example.org", "country": "RU", "role": "CEO"}])  # fmt: skip
+    page, blocked = open_page(browser, f"{server}/live?event=live-b&lang=en")
+    assert settled_kpis(page, "Connected now")["Connected now"] == "1"
+    shapes_before = page.eval_on_selector_all("path.choroplethlocation", "els => els.length")
+    sent_at = time.time()
+    send([{"id": "second", "event": "live-b", "type": "join", "at": now, "email": "second@example.org",
+           "country": "KZ", "role": "student"}])  # fmt: skip
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")].some(e => e.innerText.trim() === '2')",
+        timeout=10_000,
+    )
+    latency = time.time() - sent_at
+    page.wait_for_function("n => document.querySelectorAll('path.choroplethlocation').length > n", arg=shapes_before,
+                           timeout=10_000)  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "live-en.png"), full_page=True)
+    html = page.content()
+    page.close()
+    assert blocked == []
+    assert latency < 3.0, f"the screen changed {latency:.1f} s after the event was accepted"
+    assert "first@example.org" not in html and "second@example.org" not in html
