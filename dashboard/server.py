@@ -1,16 +1,16 @@
-"""What `reach serve` runs: the dashboard (app.py) and the ingest API in one process, so that
-one process owns the DuckDB database."""
+"""What `reach serve` runs: the dashboard (app.py), the ingest API and the audience check-in
+page in one process, so that one process owns the DuckDB database."""
 
 import logging
 import os
 
 import streamlit as st
 
-from dashboard.live.api import routes
+from dashboard.live import api, checkin
 
 if not os.environ.get("REACH_INGEST_SECRET"):
     logging.getLogger("reach.api").warning(
         "live ingest is off: set REACH_INGEST_SECRET in the server's environment to accept events"
     )
 
-app = st.App("app.py", routes=routes())
+app = st.App("app.py", routes=api.routes() + checkin.routes())

@@ -4,6 +4,8 @@
 |--------------------|----------------------|---------------------------------|
 | database path      | REACH_DB             | data/reach.duckdb               |
 | display time zone  | REACH_TIMEZONE       | the programme's (Asia/Yekaterinburg for the demo) |
+| public address     | REACH_PUBLIC_URL     | the address the live view was opened at |
+| check-in rate limit| REACH_CHECKIN_LIMIT  | 60 attempts per client address per minute |
 | demo participants  | -                    | 300                             |
 | demo seed          | -                    | 20261101                        |
 """
@@ -36,6 +38,12 @@ def database_path(explicit: str | os.PathLike | None = None) -> Path:
         return Path(explicit)
     env = os.environ.get("REACH_DB")
     return Path(env) if env else DEFAULT_DB
+
+
+def public_url() -> str | None:
+    """REACH_PUBLIC_URL: the address phones in the room use to reach this server (for the
+    check-in QR code), when it differs from the one the presenter opened."""
+    return os.environ.get("REACH_PUBLIC_URL") or None
 
 
 def timezone_override() -> str | None:

@@ -1,10 +1,6 @@
 """The ingest API served by `reach serve`, over HTTP: every answer and error path."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -12,40 +8,17 @@ import urllib.request
 import pytest
 
 from dashboard.live.signing import sign, zoom_signature
+from tests.serving import free_port, serve, stop
 
 SECRET = "test-secret"
 ZOOM = "zoom-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(db, env_extra):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("REACH_INGEST_SECRET", "REACH_ZOOM_SECRET_TOKEN")}
-    env.update(env_extra)
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)  # fmt: skip
-    url = f"http://localhost:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{url}/api/v1/health", timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    pytest.fail("server did not start")
-
-
 @pytest.fixture
 def api(tiny_db_file):
-    proc, url = _serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET, "REACH_ZOOM_SECRET_TOKEN": ZOOM})
+    proc, url = serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET, "REACH_ZOOM_SECRET_TOKEN": ZOOM})
     yield url
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def call(url: str, path: str, body: bytes, headers: dict | None = None) -> tuple[int, dict]:
@@ -136,14 +109,13 @@ def test_zoom_webhook(api):
 
 
 def test_without_a_secret_every_ingest_request_is_refused(tiny_db_file):
-    proc, url = _serve(tiny_db_file, {})
+    proc, url = serve(tiny_db_file, {})
     try:
         body = events(JOIN)
         status, answer = call(url, "/api/v1/events", body, signed(body))
         assert status == 401 and "REACH_INGEST_SECRET" in answer["error"]
     finally:
-        proc.terminate()
-        output = proc.communicate(timeout=10)[0]
+        output = stop(proc)
     assert "set REACH_INGEST_SECRET" in output  # the server log says how
 
 
@@ -174,7 +146,7 @@ def test_simulate_command_needs_the_secret_and_a_server(capsys, monkeypatch):
     assert cli.main(["live", "simulate", "--event", "r"]) == 2
     assert "REACH_INGEST_SECRET" in capsys.readouterr().err
     monkeypatch.setenv("REACH_INGEST_SECRET", "x")
-    assert cli.main(["live", "simulate", "--event", "r", "--url", f"http://localhost:{_free_port()}",
+    assert cli.main(["live", "simulate", "--event", "r", "--url", f"http://localhost:{free_port()}",
                      "--duration", "0.1"]) == 2  # fmt: skip
     assert "cannot send to" in capsys.readouterr().err
 
@@ -185,7 +157,7 @@ def test_concurrent_senders_every_acknowledged_event_stored_once(tiny_db_file):
 
     from dashboard import database
 
-    proc, url = _serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET})
+    proc, url = serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET})
 
     def sender(n: int) -> tuple[int, int]:
         accepted = duplicates = 0
@@ -204,8 +176,7 @@ def test_concurrent_senders_every_acknowledged_event_stored_once(tiny_db_file):
         with ThreadPoolExecutor(4) as pool:
             results = list(pool.map(sender, range(4)))
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)
     assert results == [(1000, 500)] * 4  # 25 of the 50 batches were sent twice
     con = database.connect(tiny_db_file, read_only=True)
     stored = con.execute("select count(*), count(distinct id) from live_events").fetchall()
@@ -218,7 +189,7 @@ def test_nothing_acknowledged_is_lost_when_the_server_is_killed(tiny_db_file):
 
     from dashboard import database
 
-    proc, url = _serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET})
+    proc, url = serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET})
     body = events(*[{**JOIN, "id": f"k{i}", "email": f"k{i}@example.org"} for i in range(100)])
     assert call(url, "/api/v1/events", body, signed(body)) == (200, {"accepted": 100, "duplicates": 0})
     proc.send_signal(signal.SIGKILL)  # right after the acknowledgement

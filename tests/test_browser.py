@@ -5,9 +5,6 @@ is a failure, never a skip.
 """
 
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -16,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import chromium_path
+from tests.serving import serve, stop
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -30,12 +28,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -55,33 +47,9 @@ def browser():
 
 @pytest.fixture
 def server(tiny_db_file):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--db", str(tiny_db_file), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "REACH_INGEST_SECRET": LIVE_SECRET},
-    )
-    url = f"http://localhost:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stdout.read()}")
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("server did not start in 60 s")
+    proc, url = serve(tiny_db_file, {"REACH_INGEST_SECRET": LIVE_SECRET})
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 def open_page(browser, url: str, ready: str = "[data-testid='stMetric']"):

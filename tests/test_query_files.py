@@ -10,7 +10,13 @@ from dashboard.settings import PACKAGE_DIR, QUERIES_DIR
 
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.sql"))
 FILTERS = {"countries", "roles", "events", "series", "date_from", "date_to", "stages", "min_minutes"}
-OTHER_VALUES = {"whole_minutes": [5, 60], "event": "w1"}  # parameters that are not filters, with example values
+OTHER_VALUES = {
+    "whole_minutes": [5, 60],
+    "event": "w1",
+    "now": "2026-10-01 06:30:00",
+    "lang": "ru",
+    "id": "checkin:w1:x",
+}  # parameters that are not filters, with example values
 
 
 def test_there_are_queries():

@@ -39,7 +39,7 @@ def connection() -> duckdb.DuckDBPyConnection:
         return _connection
 
 
-def _store(events) -> tuple[int, int]:
+def store_events(events) -> tuple[int, int]:
     """Store on a cursor of its own (its own transaction); database.write_lock orders writers."""
     return store(connection().cursor(), events)
 
@@ -76,7 +76,7 @@ async def events(request: Request) -> JSONResponse:
         verify(ingest_secret(), request.headers.get("x-reach-timestamp"), request.headers.get("x-reach-signature"),
                body, now=time.time())  # fmt: skip
         batch = parse_batch(body)
-        accepted, duplicates = await run_in_threadpool(_store, batch)
+        accepted, duplicates = await run_in_threadpool(store_events, batch)
     except TooLarge:
         return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
     except Unauthorized as exc:
@@ -105,7 +105,7 @@ async def zoom_webhook(request: Request) -> JSONResponse:
         event = zoom_webhook_event(document)
         if event is None:
             return JSONResponse({"accepted": 0, "duplicates": 0, "ignored": document.get("event")})
-        accepted, duplicates = await run_in_threadpool(_store, [event])
+        accepted, duplicates = await run_in_threadpool(store_events, [event])
     except TooLarge:
         return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
     except Unauthorized as exc:

@@ -1,6 +1,7 @@
 """Live view (presenters): the chosen webinar on the big screen, refreshed every 2 seconds.
 
-Country and role only — never a name or an e-mail. ?event=KEY&lang=en&contrast=high.
+Country and role only — never a name or an e-mail. ?event=KEY&lang=en&contrast=high&qr=off.
+Beside the figures, a QR code of the audience check-in page (dashboard/live/checkin.py).
 """
 
 import pandas as pd
@@ -9,7 +10,8 @@ import streamlit as st
 from dashboard import database, figures, queries, reach, ui
 from dashboard.filters import ALL, Filters
 from dashboard.i18n import country_names, role_labels, t
-from dashboard.settings import database_path
+from dashboard.live.checkin_page import checkin_url, is_local, qr_svg
+from dashboard.settings import database_path, public_url
 
 con = ui.connection(str(database_path()))
 lang = ui.language()
@@ -34,10 +36,14 @@ keys = list(webinars["event_key"])
 asked = st.query_params.get("event")
 key = st.selectbox(t("live_webinar", lang), keys, index=keys.index(asked) if asked in keys else 0,
                    format_func=dict(zip(webinars["event_key"], webinars["title"], strict=True)).get)  # fmt: skip
-st.toggle(t("live_contrast", lang), value=contrast, key="contrast_toggle")
+switches = st.columns([1, 1, 4])
+switches[0].toggle(t("live_contrast", lang), value=contrast, key="contrast_toggle")
+switches[1].toggle(t("live_checkin_toggle", lang), value=st.query_params.get("qr") != "off", key="qr_toggle")
 params = {"event": key, **({"lang": lang} if lang != "ru" else {})}
 if st.session_state.get("contrast_toggle"):
     params["contrast"] = "high"
+if not st.session_state.get("qr_toggle"):
+    params["qr"] = "off"
 st.query_params.from_dict(params)
 countries = queries.run(con, "countries", ALL)
 roles = queries.run(con, "roles", ALL)
@@ -75,4 +81,20 @@ def live_figures() -> None:
     }), hide_index=True, width="stretch")  # fmt: skip
 
 
-live_figures()
+def checkin_code() -> None:
+    """The QR code of the check-in page for this webinar, with its address to type."""
+    url = checkin_url(public_url() or st.context.url or "http://localhost:8501", key, lang)
+    st.image(qr_svg(url), width="stretch")
+    st.markdown(f"**{t('live_checkin_caption', lang)}**  \n`{url}`")
+    if is_local(url):
+        st.caption(t("live_checkin_local", lang))
+
+
+if st.session_state.get("qr_toggle"):
+    figures_column, code_column = st.columns([5, 1])
+    with code_column:
+        checkin_code()
+    with figures_column:
+        live_figures()
+else:
+    live_figures()
