@@ -205,3 +205,51 @@ def test_live_view_updates_within_seconds_of_an_accepted_event(browser, server):
     assert blocked == []
     assert latency < 3.0, f"the screen changed {latency:.1f} s after the event was accepted"
     assert "first@example.org" not in html and "second@example.org" not in html
+
+
+def test_audience_checks_in_by_the_qr_code_on_the_live_view(browser, server):
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from dashboard.live.signing import sign
+
+    body = (
+        '{"events": [{"id": "speaker", "event": "live-q", "event_title": "Check-in rehearsal", "type": "join", '
+        f'"at": "{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}", "email": "speaker@example.org", '
+        '"country": "RU", "role": "executive"}]}'
+    ).encode()
+    stamp = int(time.time())
+    urllib.request.urlopen(urllib.request.Request(f"{server}/api/v1/events", data=body, method="POST", headers={
+        "X-Reach-Timestamp": str(stamp), "X-Reach-Signature": sign(LIVE_SECRET, stamp, body)}), timeout=30)  # fmt: skip
+    live, blocked = open_page(browser, f"{server}/live?event=live-q&lang=en")
+    assert settled_kpis(live, "Joined so far")["Joined so far"] == "1"
+    assert live.eval_on_selector_all("path.choroplethlocation", "els => els.length") == 1  # Russia
+    code = live.wait_for_selector("[data-testid='stImage'] img", timeout=30_000)
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(code.screenshot())))
+    assert [(f.format.name, f.text) for f in found] == [("QRCode", f"{server}/checkin?event=live-q&lang=en")]
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.route("**/*", lambda r: r.continue_() if (urlparse(r.request.url).hostname or "") in LOCAL
+                else (blocked.append(r.request.url), r.abort()))  # fmt: skip
+    phone.goto(found[0].text)
+    phone.select_option("#country", "TJ")
+    phone.check("input[value=official]")
+    phone.click("button[type=submit]")
+    phone.wait_for_selector("text=Thank you, you are checked in!")
+    phone.reload()
+    assert phone.locator("form").count() == 0  # one check-in per browser session
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "checkin-done-en.png"))
+    phone.close()
+
+    joined = "() => [...document.querySelectorAll(\"[data-testid='stMetric']\")].some(m => m.innerText.includes("
+    joined += "'Joined so far') && m.querySelector(\"[data-testid='stMetricValue']\").innerText.trim() === '2')"
+    live.wait_for_function(joined, timeout=10_000)
+    live.wait_for_function("() => document.querySelectorAll('path.choroplethlocation').length === 2", timeout=10_000)
+    live.wait_for_selector("text=Civil servants", timeout=10_000)  # the role chart
+    html = live.content()
+    live.close()
+    assert blocked == []
+    assert "speaker@example.org" not in html

@@ -100,6 +100,10 @@ def test_links_and_addresses():
         checkin_url("https://reach.example.org/live", "a&b", "en")
         == "https://reach.example.org/checkin?event=a%26b&lang=en"
     )
+    # only a scheme, a host and a port are taken from the page's address
+    assert checkin_url("http://evil<b>/live", "k", "ru") == "http://localhost/checkin?event=k"
+    assert checkin_url("javascript:alert(1)", "k", "ru") == "http://localhost/checkin?event=k"
+    assert checkin_url("https://[::1]:8501/live", "k", "ru") == "https://[::1]:8501/checkin?event=k"
     assert [is_local(u) for u in ("http://localhost:8501/live", "http://127.0.0.1/", "http://192.168.0.9:8501/")] == [
         True, True, False,
     ]  # fmt: skip

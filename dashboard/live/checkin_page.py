@@ -3,6 +3,7 @@ loaded from elsewhere, and nothing of the programme's data (no figures, no names
 
 from __future__ import annotations
 
+import re
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
@@ -11,6 +12,8 @@ import segno
 
 from dashboard.i18n import t
 
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f6fa;color:#14213d}
 main{max-width:34rem;margin:0 auto;padding:1.25rem}
@@ -18,11 +21,11 @@ h1{font-size:1.6rem;margin:.5rem 0}
 .webinar{font-size:1.1rem;font-weight:600;color:#1f4e9c}
 label,legend{display:block;font-weight:600;margin:1rem 0 .4rem}
 select{width:100%;font-size:1.1rem;padding:.6rem;border:1px solid #8a94a6;border-radius:.4rem;background:#fff}
-fieldset{border:0;padding:0;margin:0}
+fieldset{border:0;padding:0;margin:1rem 0 0}
 legend{padding:0}
 .role{display:flex;align-items:center;gap:.6rem;padding:.6rem;margin:.3rem 0;background:#fff;
  border:1px solid #c5ccd8;border-radius:.4rem;font-weight:400}
-.role input{width:1.3rem;height:1.3rem}
+.role input{width:1.3rem;height:1.3rem;flex:none;margin:0}
 button{width:100%;margin-top:1.2rem;padding:.9rem;font-size:1.2rem;border:0;border-radius:.4rem;
  background:#1f4e9c;color:#fff}
 .error{background:#fde8e8;border:1px solid #c53030;color:#8b1a1a;padding:.7rem;border-radius:.4rem}
@@ -56,7 +59,9 @@ def checkin_url(base: str, event_key: str, lang: str) -> str:
     """The check-in page's full address for a webinar, from the server's base address
     (scheme, host and port of REACH_PUBLIC_URL or of the page the presenter opened)."""
     parts = urlsplit(base)
-    return f"{parts.scheme}://{parts.netloc}{page_link(event_key, lang)}"
+    scheme = parts.scheme if parts.scheme in ("http", "https") else "http"
+    host = parts.netloc if _HOST.match(parts.netloc) else "localhost"  # only a host and a port
+    return f"{scheme}://{host}{page_link(event_key, lang)}"
 
 
 def is_local(url: str) -> bool:

@@ -37,7 +37,7 @@ create table if not exists events (
 
 create table if not exists participants (
     person_id     integer primary key,
-    identity_key  varchar not null unique,  -- 'email:…' or 'name:…', see docs/metrics.md
+    identity_key  varchar not null unique,  -- 'email:…', 'name:…' or 'checkin:…', see docs/metrics.md
     display_name  varchar,
     email         varchar,
     organisation  varchar,

@@ -4,6 +4,8 @@ Country and role only — never a name or an e-mail. ?event=KEY&lang=en&contrast
 Beside the figures, a QR code of the audience check-in page (dashboard/live/checkin.py).
 """
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
@@ -20,8 +22,9 @@ st.markdown(
     "<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}"
     "[data-testid='stMetricValue']{font-size:4.5rem}[data-testid='stMetricLabel'] p{font-size:1.6rem}"
     + (
-        "[data-testid='stApp']{background:#000;color:#fff}[data-testid='stMetricValue']{color:#ffd400}"
+        "[data-testid='stApp'],[data-testid='stHeader']{background:#000;color:#fff}[data-testid='stMetricValue']{color:#ffd400}"
         "[data-testid='stMetricLabel'] *,[data-testid='stWidgetLabel'] *,h3{color:#fff !important}"
+        "[data-testid='stMarkdownContainer'] a{color:#ffd400}"
         if contrast
         else ""
     )
@@ -85,7 +88,8 @@ def checkin_code() -> None:
     """The QR code of the check-in page for this webinar, with its address to type."""
     url = checkin_url(public_url() or st.context.url or "http://localhost:8501", key, lang)
     st.image(qr_svg(url), width="stretch")
-    st.markdown(f"**{t('live_checkin_caption', lang)}**  \n`{url}`")
+    st.markdown(f"**{escape(t('live_checkin_caption', lang))}**<br>"
+                f"<span style='font-size:1.05rem;word-break:break-all'>{url}</span>", unsafe_allow_html=True)  # fmt: skip
     if is_local(url):
         st.caption(t("live_checkin_local", lang))
 
