@@ -1,13 +1,18 @@
-"""Benchmark: ingest throughput and event-to-screen latency of the live view.
+"""Benchmark: ingest throughput, check-in bursts and event-to-screen latency of the live view.
 
-Serves a fresh demo database with the ingest API, then (1) sends 4 × 1,000 events in signed
-batches of 20 from four concurrent senders and reports events per second, and (2) opens the
-live view in headless Chromium, posts one join at a time and measures how long until the
-"Connected now" figure shows it (median of several). Run: `python benchmarks/live.py`.
+Serves a fresh demo database (`--participants N`, default 300) with the ingest API, then
+(1) sends 4 × 1,000 events in signed batches of 20 from four concurrent senders and reports
+events per second; (2) checks in 300 phones, four at a time (each: open the form, submit),
+and reports check-ins per second and the slowest submission; (3) opens the live view in
+headless Chromium, posts one join at a time and measures how long until "Connected now"
+(read from the events) and "Peak concurrent" (from the rebuilt figures) show it (median of
+several). Run: `python benchmarks/live.py [--participants 10000]`.
 """
 
 from __future__ import annotations
 
+import argparse
+import http.client
 import json
 import os
 import socket
@@ -63,37 +68,81 @@ def throughput(url: str) -> float:
     return accepted / (time.perf_counter() - started)
 
 
-def latency(url: str, runs: int) -> list[float]:
+def check_in(url: str, phone: int) -> float:
+    """One phone: open the form, submit; the seconds the submission took."""
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=120)
+    connection.request("GET", "/checkin?event=bench-checkin")
+    response = connection.getresponse()
+    cookie = response.getheader("set-cookie").split(";")[0]
+    response.read()
+    session = cookie.split("=", 1)[1]
+    body = f"session={session}&country={COUNTRIES[phone % len(COUNTRIES)]}&role=student"
+    started = time.perf_counter()
+    connection.request("POST", "/checkin?event=bench-checkin", body=body, headers={
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 303, response.status
+    connection.close()
+    return time.perf_counter() - started
+
+
+COUNTRIES = ["RU", "KZ", "BY", "AM", "KG", "UZ", "TJ", "AZ", "MD", "TM"]
+
+
+def checkins(url: str, phones: int = 300) -> tuple[float, list[float]]:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    results = []
+    post(url, [{"id": "c-host", "event": "bench-checkin", "type": "join", "at": now, "email": "h@example.org"}])
+    started = time.perf_counter()
+    with ThreadPoolExecutor(4) as pool:
+        durations = list(pool.map(lambda n: check_in(url, n), range(phones)))
+    return phones / (time.perf_counter() - started), durations
+
+
+def metric(label: str) -> str:
+    """A JavaScript predicate: the card `label` shows the number n."""
+    return (
+        "n => [...document.querySelectorAll(\"[data-testid='stMetric']\")].some(m => m.innerText.includes("
+        f"'{label}') && m.querySelector(\"[data-testid='stMetricValue']\").innerText.trim() === String(n))"
+    )
+
+
+def latency(url: str, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds from acceptance to the figure on screen: (connected now, peak concurrent)."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    connected, peak = [], []
     with sync_playwright() as pw:
         flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         post(url, [{"id": "l-0", "event": "bench-latency", "type": "join", "at": now, "email": "l0@example.org"}])
         page.goto(f"{url}/live?event=bench-latency&lang=en")
-        page.wait_for_selector("[data-testid='stMetricValue']", timeout=60_000)
+        page.wait_for_function(metric("Peak concurrent"), arg=1, timeout=120_000)
         for n in range(1, runs + 1):
             sent = time.perf_counter()
             post(url, [{"id": f"l-{n}", "event": "bench-latency", "type": "join", "at": now,
                         "email": f"l{n}@example.org"}])  # fmt: skip
-            page.wait_for_function(
-                "n => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")]"
-                ".some(e => e.innerText.trim() === String(n))", arg=n + 1, timeout=30_000)  # fmt: skip
-            results.append(time.perf_counter() - sent)
+            page.wait_for_function(metric("Connected now"), arg=n + 1, timeout=120_000)
+            connected.append(time.perf_counter() - sent)
+            page.wait_for_function(metric("Peak concurrent"), arg=n + 1, timeout=120_000)
+            peak.append(time.perf_counter() - sent)
         browser.close()
-    return results
+    return connected, peak
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=300)
+    participants = parser.parse_args().participants
     db = Path(tempfile.mkdtemp()) / "live.duckdb"
-    subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", "demo", "--db", str(db)], check=True, stdout=subprocess.DEVNULL
-    )
+    demo = [sys.executable, "-m", "dashboard.cli", "demo", "--db", str(db), "--participants", str(participants)]
+    subprocess.run(demo, check=True, stdout=subprocess.DEVNULL)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "REACH_INGEST_SECRET": SECRET})  # fmt: skip
+                              env={**os.environ, "REACH_INGEST_SECRET": SECRET,
+                                   "REACH_CHECKIN_LIMIT": "100000"})  # fmt: skip
     url = f"http://localhost:{port}"
     try:
         for _ in range(120):
@@ -103,13 +152,18 @@ def main() -> None:
             except OSError:
                 time.sleep(0.5)
         rate = throughput(url)
-        delays = latency(url, runs=7)
+        checkin_rate, submissions = checkins(url)
+        connected, peak = latency(url, runs=7)
     finally:
         server.terminate()
         server.wait(10)
-    print(f"| ingest, 4 concurrent senders × 1,000 events in batches of 20 (demo database) | {rate:.0f} events/s |")
-    print(f"| event accepted → figure on screen (median of {len(delays)}) | {statistics.median(delays):.2f} s "
-          f"(max {max(delays):.2f} s) |")  # fmt: skip
+    where = f"demo database, {participants:,} participants"
+    print(f"| ingest, 4 concurrent senders × 1,000 events in batches of 20 ({where}) | {rate:.0f} events/s |")
+    print(f"| check-in, 300 phones 4 at a time ({where}) | {checkin_rate:.0f} check-ins/s; submission median "
+          f"{statistics.median(submissions) * 1000:.0f} ms, max {max(submissions) * 1000:.0f} ms |")  # fmt: skip
+    for name, delays in (("connected now", connected), ("peak concurrent", peak)):
+        print(f"| event accepted → {name} on screen (median of {len(delays)}) | {statistics.median(delays):.2f} s "
+              f"(max {max(delays):.2f} s) |")  # fmt: skip
 
 
 if __name__ == "__main__":

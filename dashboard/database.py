@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import duckdb
@@ -19,10 +19,15 @@ from dashboard.settings import DEFAULT_TIMEZONE, PACKAGE_DIR
 SQL_DIR = PACKAGE_DIR / "sql"
 
 
-# One writer at a time in this process: the ingest API, the Data page and the review panel
-# write through separate cursors, and DuckDB would fail one of two concurrent transactions
-# that both add persons or webinars. Readers are never blocked.
+# One writer of the canonical tables at a time in this process: the ingest API, the Data page
+# and the review panel write through separate cursors, and DuckDB would fail one of two
+# concurrent transactions that both add persons or webinars. Readers are never blocked.
 write_lock = threading.RLock()
+# One rebuild of the derived facts at a time. The background rebuild after live events
+# (dashboard/live/refresher.py) takes only this one, so ingest keeps committing meanwhile: its
+# transactions only add rows, and the rebuild only replaces derived tables and updates the
+# derived columns of the persons it can see. Take write_lock first when taking both.
+facts_lock = threading.RLock()
 
 
 class DatabaseError(Exception):
@@ -87,17 +92,18 @@ def initialise(con: duckdb.DuckDBPyConnection) -> None:
         "insert into programme values ('timezone', $tz) on conflict do nothing",
         {"tz": DEFAULT_TIMEZONE},
     )
-    has_derived = _scalar(con, "select count(*) from duckdb_tables() where table_name = 'event_peaks'")
-    if not has_derived:
+    if facts_are_stale(con):
         with transaction(con):
             refresh(con)
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: a load and the refresh of the derived tables commit together, one
-    writer at a time (write_lock)."""
-    with write_lock:
+def transaction(
+    con: duckdb.DuckDBPyConnection, *, canonical: bool = True, facts: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a load and the refresh of the derived tables commit together. Holds
+    write_lock when it writes `canonical` tables and facts_lock when it rebuilds the `facts`."""
+    with write_lock if canonical else nullcontext(), facts_lock if facts else nullcontext():
         con.execute("begin transaction")
         try:
             yield con
@@ -108,13 +114,29 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild person attributes and the facts tables after a load (call inside a transaction)."""
+    """Rebuild person attributes and the facts tables after a load (call inside a transaction),
+    and note how many live events they cover."""
     max_slot = max(_scalar(con, "select count(*) from events") - 1, 0)
     script = (SQL_DIR / "derive.sql").read_text(encoding="utf-8")
     for statement in con.extract_statements(script):
         params = {"max_slot": max_slot} if "max_slot" in statement.named_parameters else {}
         con.execute(statement.query, params)
     _run_script(con, "selections.sql")
+    set_programme_setting(con, FACTS_COVER, str(_scalar(con, "select count(*) from live_events")))
+
+
+# The number of live events the derived facts were built from. Live events are committed before
+# the facts are rebuilt (dashboard/live/refresher.py); a server stopped in between leaves the
+# facts behind, and the next writable open rebuilds them.
+FACTS_COVER = "facts_live_events"
+
+
+def facts_are_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the derived facts are missing or older than the live events."""
+    if not _scalar(con, "select count(*) from duckdb_tables() where table_name = 'event_peaks'"):
+        return True
+    covered = programme_setting(con, FACTS_COVER)
+    return covered != str(_scalar(con, "select count(*) from live_events"))
 
 
 def programme_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -1,6 +1,7 @@
-"""The validation and signing under the live ingest API (issue 4, routes not built yet)."""
+"""Live events: validation, signing, storage, and the background rebuild of the figures."""
 
 import json
+import time
 from datetime import datetime
 
 import pytest
@@ -155,3 +156,54 @@ def test_store_counts_each_id_once_and_feeds_the_figures():
     assert con.execute("select title, starts_at::varchar, platform from events").fetchall() == [
         ("Кластеры онлайн", "2026-10-01 06:00:00", "live")
     ]
+
+
+def _participants(con) -> int:
+    from dashboard import queries, reach
+    from dashboard.filters import Filters
+
+    countries, roles = queries.run(con, "countries", Filters()), queries.run(con, "roles", Filters())
+    return reach.report(con, Filters(), countries, roles)["participants"]
+
+
+def _joins(*people: str) -> list:
+    return parse_batch(batch(*[
+        {"id": person, "event": "live-r", "type": "join", "at": "2026-10-01T11:00:00+05:00", "email": f"{person}@x.org"}
+        for person in people
+    ]))  # fmt: skip
+
+
+def test_the_server_rebuilds_the_figures_in_the_background_once_per_burst():
+    from dashboard import database
+    from dashboard.live.refresher import Refresher
+    from dashboard.live.store import store
+
+    con = database.connect_memory()
+    refresher = Refresher(lambda: con)
+    assert store(con, _joins("a", "b"), refresh=False) == (2, 0)
+    assert database.facts_are_stale(con) and _participants(con) == 0  # committed, not yet counted
+    refresher.request()
+    assert refresher.wait(30) and refresher.rebuilds == 1
+    assert not database.facts_are_stale(con) and _participants(con) == 2
+
+    with database.facts_lock:  # as if a rebuild were in progress: batches commit, requests pile up
+        for person in "cdefg":
+            store(con, _joins(person), refresh=False)
+            refresher.request()
+        time.sleep(0.3)
+    assert refresher.wait(30)
+    assert refresher.rebuilds in (2, 3)  # five batches, at most two more rebuilds
+    assert _participants(con) == 7
+
+
+def test_figures_left_behind_by_a_stopped_server_are_rebuilt_on_the_next_open(tmp_path):
+    from dashboard import database
+    from dashboard.live.store import store
+
+    path = tmp_path / "stopped.duckdb"
+    con = database.connect(path)
+    store(con, _joins("a", "b", "c"), refresh=False)  # committed; the server stopped before its rebuild
+    con.close()
+    con = database.connect(path)
+    assert not database.facts_are_stale(con) and _participants(con) == 3
+    con.close()

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from dashboard import database
 from dashboard.live.events import MAX_BODY_BYTES, BadRequest, TooLarge, parse_batch, zoom_webhook_event
+from dashboard.live.refresher import Refresher
 from dashboard.live.signing import Unauthorized, verify, verify_zoom, zoom_url_validation
 from dashboard.live.store import store
 from dashboard.settings import database_path
@@ -39,9 +40,16 @@ def connection() -> duckdb.DuckDBPyConnection:
         return _connection
 
 
+refresher = Refresher(connection)
+
+
 def store_events(events) -> tuple[int, int]:
-    """Store on a cursor of its own (its own transaction); database.write_lock orders writers."""
-    return store(connection().cursor(), events)
+    """Commit on a cursor of its own (its own transaction; database.write_lock orders writers),
+    then have the figures rebuilt in the background, once for all batches since the last."""
+    accepted, duplicates = store(connection().cursor(), events, refresh=False)
+    if accepted:
+        refresher.request()
+    return accepted, duplicates
 
 
 def ingest_secret() -> str | None:

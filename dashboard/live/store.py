@@ -12,9 +12,11 @@ from dashboard.identity import normalise_email
 from dashboard.live.events import LiveEvent
 
 
-def store(con: duckdb.DuckDBPyConnection, events: list[LiveEvent]) -> tuple[int, int]:
-    """Commit the batch (new webinars and persons included) and refresh the figures; returns
-    (accepted, duplicates): an id already stored is a duplicate and changes nothing."""
+def store(con: duckdb.DuckDBPyConnection, events: list[LiveEvent], *, refresh: bool = True) -> tuple[int, int]:
+    """Commit the batch (new webinars and persons included) and, unless `refresh` is False
+    (the server rebuilds in the background: dashboard/live/refresher.py), refresh the figures
+    in the same transaction. Returns (accepted, duplicates): an id already stored is a
+    duplicate and changes nothing."""
     if not events:
         return 0, 0
     batch = pa.table({
@@ -26,13 +28,13 @@ def store(con: duckdb.DuckDBPyConnection, events: list[LiveEvent]) -> tuple[int,
         "country": [e.country for e in events], "country_raw": [e.country_raw for e in events],
         "role": [e.role for e in events], "role_raw": [e.role_raw for e in events],
     })  # fmt: skip
-    with database.transaction(con):
+    with database.transaction(con, facts=refresh):
         con.register("live_batch", batch)
         try:
             accepted = _write(con)
         finally:
             con.unregister("live_batch")
-        if accepted:
+        if accepted and refresh:
             database.refresh(con)
     return accepted, len(events) - accepted
 

@@ -1,0 +1,69 @@
+"""Rebuilding the derived facts after live events, in the background and coalesced.
+
+The ingest API and the check-in page commit events and return at once; this thread then
+rebuilds the facts once for everything committed since its last rebuild. A burst of check-ins
+costs one rebuild, not one each, and no request waits for a rebuild it did not need.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import duckdb
+
+from dashboard import database
+
+LOG = logging.getLogger("reach.refresh")
+RETRY_SECONDS = 5
+
+
+class Refresher:
+    """One background rebuild at a time; a request during a rebuild schedules one more."""
+
+    def __init__(self, connection: Callable[[], duckdb.DuckDBPyConnection]):
+        self._connection = connection
+        self._wanted = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.rebuilds = 0
+
+    def request(self) -> None:
+        """Ask for a rebuild covering everything committed so far."""
+        with self._lock:
+            self._idle.clear()
+            self._wanted.set()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="reach-refresh", daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until no rebuild is wanted or running; whether that happened within `timeout`."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            try:
+                self._rebuild()
+            except Exception:  # noqa: BLE001 - the thread must outlive a failed rebuild
+                LOG.exception("rebuilding the figures after live events failed; retrying in %s s", RETRY_SECONDS)
+                time.sleep(RETRY_SECONDS)
+                self._wanted.set()
+            with self._lock:
+                if not self._wanted.is_set():
+                    self._idle.set()
+
+    def _rebuild(self) -> None:
+        cursor = self._connection().cursor()
+        try:
+            with database.transaction(cursor, canonical=False):  # ingest goes on meanwhile
+                database.refresh(cursor)
+            self.rebuilds += 1
+        finally:
+            cursor.close()
