@@ -187,13 +187,18 @@ def test_concurrent_senders_every_acknowledged_event_stored_once(tiny_db_file):
 def test_nothing_acknowledged_is_lost_when_the_server_is_killed(tiny_db_file):
     import signal
 
-    from dashboard import database
+    from dashboard import database, queries, reach
+    from dashboard.filters import Filters
 
     proc, url = serve(tiny_db_file, {"REACH_INGEST_SECRET": SECRET})
     body = events(*[{**JOIN, "id": f"k{i}", "email": f"k{i}@example.org"} for i in range(100)])
     assert call(url, "/api/v1/events", body, signed(body)) == (200, {"accepted": 100, "duplicates": 0})
     proc.send_signal(signal.SIGKILL)  # right after the acknowledgement
     proc.wait(10)
-    con = database.connect(tiny_db_file)  # recovers from the write-ahead log
+    con = database.connect(tiny_db_file)  # recovers from the write-ahead log, rebuilds the figures if behind
     assert con.execute("select count(*) from live_events").fetchall() == [(100,)]
+    assert not database.facts_are_stale(con)
+    # w1's audience: Ann and Maria (tests/programme.py) and the 100 who joined live
+    countries, roles = queries.run(con, "countries", Filters()), queries.run(con, "roles", Filters())
+    assert reach.report(con, Filters(events=("w1",)), countries, roles)["participants"] == 102
     con.close()
