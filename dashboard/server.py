@@ -2,15 +2,15 @@
 page in one process, so that one process owns the DuckDB database."""
 
 import logging
-import os
 
 import streamlit as st
 
 from dashboard.live import api, checkin
 
-if not os.environ.get("REACH_INGEST_SECRET"):
+if api.ingest_secret() is None:
     logging.getLogger("reach.api").warning(
-        "live ingest is off: set REACH_INGEST_SECRET in the server's environment to accept events"
+        "live ingest is off: set REACH_INGEST_SECRET in the server's environment or in .streamlit/secrets.toml "
+        "to accept events"
     )
 
 app = st.App("app.py", routes=api.routes() + checkin.routes())

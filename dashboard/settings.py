@@ -4,6 +4,7 @@
 |--------------------|----------------------|---------------------------------|
 | database path      | REACH_DB             | data/reach.duckdb               |
 | display time zone  | REACH_TIMEZONE       | the programme's (Asia/Yekaterinburg for the demo) |
+| ingest secrets     | REACH_INGEST_SECRET, REACH_ZOOM_SECRET_TOKEN (or Streamlit secrets) | none: ingest refused |
 | public address     | REACH_PUBLIC_URL     | the address the live view was opened at |
 | check-in rate limit| REACH_CHECKIN_LIMIT  | 60 attempts per client address per minute |
 | demo participants  | -                    | 300                             |
@@ -38,6 +39,21 @@ def database_path(explicit: str | os.PathLike | None = None) -> Path:
         return Path(explicit)
     env = os.environ.get("REACH_DB")
     return Path(env) if env else DEFAULT_DB
+
+
+def secret(name: str) -> str | None:
+    """A secret from the environment, else from Streamlit's secrets file
+    (.streamlit/secrets.toml in the working directory or the home directory), else None."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    try:
+        import streamlit as st
+
+        value = st.secrets.get(name)
+    except Exception:  # noqa: BLE001 - no secrets file, or one that does not parse: no secret
+        return None
+    return value if isinstance(value, str) and value else None
 
 
 def public_url() -> str | None:

@@ -20,12 +20,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db, env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """`reach serve --db db` with only the settings in env_extra; returns once it answers."""
+def serve(db, env_extra: dict[str, str], cwd=None) -> tuple[subprocess.Popen, str]:
+    """`reach serve --db db` (in the folder `cwd`) with only the settings in env_extra;
+    returns once it answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES} | env_extra
     proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)  # fmt: skip
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd)  # fmt: skip
     url = f"http://localhost:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:

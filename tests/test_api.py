@@ -119,6 +119,18 @@ def test_without_a_secret_every_ingest_request_is_refused(tiny_db_file):
     assert "set REACH_INGEST_SECRET" in output  # the server log says how
 
 
+def test_the_secret_may_come_from_streamlit_secrets(tiny_db_file, tmp_path):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(f'REACH_INGEST_SECRET = "{SECRET}"\n')
+    proc, url = serve(tiny_db_file, {}, cwd=tmp_path)
+    try:
+        body = events(JOIN)
+        assert call(url, "/api/v1/events", body, signed(body)) == (200, {"accepted": 1, "duplicates": 0})
+        assert call(url, "/api/v1/events", body, signed(body, secret="other"))[0] == 401
+    finally:
+        stop(proc)
+
+
 def test_rehearsal_sends_signed_batches_that_are_all_accepted(api):
     from dashboard.live.simulate import simulate
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 
@@ -24,7 +23,7 @@ from dashboard.live.events import MAX_BODY_BYTES, BadRequest, TooLarge, parse_ba
 from dashboard.live.refresher import Refresher
 from dashboard.live.signing import Unauthorized, verify, verify_zoom, zoom_url_validation
 from dashboard.live.store import store
-from dashboard.settings import database_path
+from dashboard.settings import database_path, secret
 
 LOG = logging.getLogger("reach.api")
 _lock = threading.Lock()
@@ -53,22 +52,22 @@ def store_events(events) -> tuple[int, int]:
 
 
 def ingest_secret() -> str | None:
-    return os.environ.get("REACH_INGEST_SECRET") or None
+    return secret("REACH_INGEST_SECRET")
 
 
 def zoom_secret() -> str | None:
-    return os.environ.get("REACH_ZOOM_SECRET_TOKEN") or None
+    return secret("REACH_ZOOM_SECRET_TOKEN")
 
 
-async def _body(request: Request) -> bytes:
-    """The raw body, refusing more than MAX_BODY_BYTES without reading it all."""
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The raw body, refusing (TooLarge) more than `limit` bytes without reading it all."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared and declared.isdigit() and int(declared) > limit:
         raise TooLarge()
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             raise TooLarge()
         chunks.append(chunk)
     return b"".join(chunks)
@@ -80,7 +79,7 @@ def _error(status: int, message: str, **extra) -> JSONResponse:
 
 async def events(request: Request) -> JSONResponse:
     try:
-        body = await _body(request)
+        body = await read_body(request)
         verify(ingest_secret(), request.headers.get("x-reach-timestamp"), request.headers.get("x-reach-signature"),
                body, now=time.time())  # fmt: skip
         batch = parse_batch(body)
@@ -89,7 +88,9 @@ async def events(request: Request) -> JSONResponse:
         return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
     except Unauthorized as exc:
         if ingest_secret() is None:
-            LOG.warning("ingest refused: set REACH_INGEST_SECRET in the server's environment to accept events")
+            LOG.warning(
+                "ingest refused: set REACH_INGEST_SECRET in the server's environment or secrets to accept events"
+            )
         return _error(401, str(exc))
     except BadRequest as exc:
         return JSONResponse(exc.json(), status_code=400)
@@ -98,7 +99,7 @@ async def events(request: Request) -> JSONResponse:
 
 async def zoom_webhook(request: Request) -> JSONResponse:
     try:
-        body = await _body(request)
+        body = await read_body(request)
         verify_zoom(zoom_secret(), request.headers.get("x-zm-request-timestamp"),
                     request.headers.get("x-zm-signature"), body, now=time.time())  # fmt: skip
         try:

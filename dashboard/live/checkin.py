@@ -29,7 +29,7 @@ from dashboard.filters import ALL
 from dashboard.i18n import language, t
 from dashboard.live import api
 from dashboard.live.checkin_page import form_page, message_page, page_link
-from dashboard.live.events import LiveEvent
+from dashboard.live.events import LiveEvent, TooLarge
 
 COOKIE = "reach_checkin"
 MAX_FORM_BYTES = 4096
@@ -156,15 +156,9 @@ class BadForm(Exception):
 
 async def _form(request: Request) -> dict[str, str]:
     """The submitted fields (first value of each), or BadForm."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            raise BadForm()
-        chunks.append(chunk)
     try:
-        fields = parse_qs(b"".join(chunks).decode("utf-8"), max_num_fields=10)
-    except (UnicodeDecodeError, ValueError):
+        fields = parse_qs((await api.read_body(request, MAX_FORM_BYTES)).decode("utf-8"), max_num_fields=10)
+    except (TooLarge, UnicodeDecodeError, ValueError):
         raise BadForm() from None
     return {name: values[0] for name, values in fields.items()}
 
