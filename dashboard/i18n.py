@@ -181,6 +181,10 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Из вашей сети сейчас отмечается много людей. Попробуйте ещё раз через {seconds} с.",
         "en": "Many people on your network are checking in right now. Please try again in {seconds} s.",
     },
+    "checkin_not_stored": {
+        "ru": "Не удалось сохранить отметку, ничего не записано. Отправьте форму ещё раз.",
+        "en": "Your check-in could not be saved and nothing was written. Please send the form again.",
+    },
     "checkin_again": {"ru": "Открыть форму снова", "en": "Open the form again"},
     "checkin_other_language": {"ru": "English", "en": "Русский"},
     "data_title": {"ru": "Данные: импорт и качество", "en": "Data: import and quality"},

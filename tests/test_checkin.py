@@ -146,3 +146,47 @@ def test_message_page_offers_the_form_again_after_an_error():
     html = message_page("en", "w1", None, "Please try again in 12 s.", "error")
     assert '<a href="/checkin?event=w1&amp;lang=en">Open the form again</a>' in html
     assert '<a class="lang" href="/checkin?event=w1">Русский</a>' in html
+
+
+def test_a_database_refusal_is_a_retry_message_and_logs_no_personal_data(monkeypatch, caplog, tiny):
+    import duckdb
+
+    from dashboard.live import api
+
+    def refuse(*args, **kwargs):
+        raise duckdb.ConstraintException('Duplicate key "identity_key: email:ann@x.org" violates primary key')
+
+    monkeypatch.setattr(api, "connection", lambda: tiny)
+    monkeypatch.setattr(api, "store", refuse)
+    with pytest.raises(api.NotStored):
+        api.store_events([checkin_event("w1", "session-bbbbbbbbbbbb", "KZ", "student", datetime.now(UTC))])
+    assert "ConstraintException" in caplog.text and "ann@x.org" not in caplog.text
+
+
+def test_a_check_in_the_database_refused_shows_the_form_again(monkeypatch, tiny):
+    from dashboard.live import api, checkin
+
+    def refuse(events):
+        raise api.NotStored()
+
+    monkeypatch.setattr(api, "connection", lambda: tiny)
+    monkeypatch.setattr(api, "store_events", refuse)
+    monkeypatch.setattr(checkin, "_now", lambda: datetime(2026, 10, 1, 6, 30, tzinfo=UTC))  # w1 is open
+    response = checkin._submit("en", "w1", "s" * 20, {"session": "s" * 20, "country": "KZ", "role": "student"})
+    html = response.body.decode()
+    assert response.status_code == 503
+    assert "Your check-in could not be saved and nothing was written. Please send the form again." in html
+    assert '<option value="KZ" selected>Kazakhstan</option>' in html
+
+
+def test_a_check_in_in_the_window_is_stored_and_answered_with_the_thanks_page(monkeypatch, tiny):
+    from dashboard.live import api, checkin
+
+    monkeypatch.setattr(api, "connection", lambda: tiny)
+    monkeypatch.setattr(checkin, "_now", lambda: datetime(2026, 10, 1, 6, 30, 15, tzinfo=UTC))
+    response = checkin._submit("ru", "w1", "s" * 20, {"session": "s" * 20, "country": "KZ", "role": "student"})
+    assert (response.status_code, response.headers["location"]) == (303, "/checkin?event=w1")
+    assert tiny.execute("select id, occurred_at::varchar, country, role from live_events").fetchall() == [
+        ("checkin:w1:" + "s" * 20, "2026-10-01 06:30:15", "KZ", "student")
+    ]
+    api.refresher.wait(30)

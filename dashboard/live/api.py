@@ -39,13 +39,22 @@ def connection() -> duckdb.DuckDBPyConnection:
         return _connection
 
 
-refresher = Refresher(connection)
+refresher = Refresher(lambda: connection())  # late-bound: tests replace connection()
+
+
+class NotStored(Exception):
+    """The database refused the batch (rolled back: nothing written); the sender may retry."""
 
 
 def store_events(events) -> tuple[int, int]:
     """Commit on a cursor of its own (its own transaction; database.write_lock orders writers),
     then have the figures rebuilt in the background, once for all batches since the last."""
-    accepted, duplicates = store(connection().cursor(), events, refresh=False)
+    try:
+        accepted, duplicates = store(connection().cursor(), events, refresh=False)
+    except duckdb.Error as exc:
+        # DuckDB's message may quote a stored value (an e-mail in a key): log only the kind
+        LOG.error("storing live events failed (%s); the batch was rolled back", type(exc).__name__)
+        raise NotStored() from None
     if accepted:
         refresher.request()
     return accepted, duplicates
@@ -73,6 +82,9 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return b"".join(chunks)
 
 
+NOT_STORED = "the events could not be stored, nothing was written: send the batch again"
+
+
 def _error(status: int, message: str, **extra) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
@@ -94,6 +106,8 @@ async def events(request: Request) -> JSONResponse:
         return _error(401, str(exc))
     except BadRequest as exc:
         return JSONResponse(exc.json(), status_code=400)
+    except NotStored:
+        return _error(503, NOT_STORED)
     return JSONResponse({"accepted": accepted, "duplicates": duplicates})
 
 
@@ -121,6 +135,8 @@ async def zoom_webhook(request: Request) -> JSONResponse:
         return _error(401, str(exc))
     except BadRequest as exc:
         return JSONResponse(exc.json(), status_code=400)
+    except NotStored:
+        return _error(503, NOT_STORED)
     return JSONResponse({"accepted": accepted, "duplicates": duplicates})
 
 

@@ -183,7 +183,10 @@ def _submit(lang: str, asked: str | None, session: str, fields: dict[str, str]) 
     if problems:
         return _html(form_page(lang, webinar, session, countries, roles, " ".join(problems), fields), 400)
     key = webinar["event_key"]
-    api.store_events([checkin_event(key, session, fields["country"], fields["role"], _now())])
+    try:
+        api.store_events([checkin_event(key, session, fields["country"], fields["role"], _now())])
+    except api.NotStored:
+        return _html(form_page(lang, webinar, session, countries, roles, t("checkin_not_stored", lang), fields), 503)
     return RedirectResponse(page_link(key, lang), status_code=303)
 
 

@@ -51,8 +51,9 @@ class Refresher:
             self._wanted.clear()
             try:
                 self._rebuild()
-            except Exception:  # noqa: BLE001 - the thread must outlive a failed rebuild
-                LOG.exception("rebuilding the figures after live events failed; retrying in %s s", RETRY_SECONDS)
+            except Exception as exc:  # noqa: BLE001 - the thread must outlive a failed rebuild
+                # only the kind: a database message may quote a stored value such as an e-mail
+                LOG.error("rebuilding the figures failed (%s); retrying in %s s", type(exc).__name__, RETRY_SECONDS)
                 time.sleep(RETRY_SECONDS)
                 self._wanted.set()
             with self._lock:
