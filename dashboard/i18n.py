@@ -133,8 +133,8 @@ TEXT: dict[str, dict[str, str]] = {
     "live_checkin_toggle": {"ru": "QR-код для отметки", "en": "Check-in QR code"},
     "live_checkin_caption": {"ru": "Отметьтесь: страна и роль", "en": "Check in: country and role"},
     "live_checkin_local": {
-        "ru": "Телефоны не откроют localhost: откройте эту страницу по сетевому адресу компьютера или задайте REACH_PUBLIC_URL.",
-        "en": "Phones cannot open localhost: open this page at the computer's network address or set REACH_PUBLIC_URL.",
+        "ru": "У компьютера нет сетевого адреса, а localhost телефоны не откроют: подключитесь к сети или задайте REACH_PUBLIC_URL.",
+        "en": "This computer has no network address and phones cannot open localhost: join a network or set REACH_PUBLIC_URL.",
     },
     "checkin_title": {"ru": "Отметка участника", "en": "Participant check-in"},
     "checkin_intro": {

@@ -5,7 +5,7 @@
 | database path      | REACH_DB             | data/reach.duckdb               |
 | display time zone  | REACH_TIMEZONE       | the programme's (Asia/Yekaterinburg for the demo) |
 | ingest secrets     | REACH_INGEST_SECRET, REACH_ZOOM_SECRET_TOKEN (or Streamlit secrets) | none: ingest refused |
-| public address     | REACH_PUBLIC_URL     | the address the live view was opened at |
+| public address     | REACH_PUBLIC_URL     | the live view's address (for localhost: the network address) |
 | check-in rate limit| REACH_CHECKIN_LIMIT  | 60 attempts per client address per minute |
 | demo participants  | -                    | 300                             |
 | demo seed          | -                    | 20261101                        |

@@ -7,7 +7,7 @@ import pytest
 from dashboard import queries
 from dashboard.filters import ALL
 from dashboard.live.checkin import RateLimiter, checkin_event
-from dashboard.live.checkin_page import checkin_url, form_page, is_local, message_page, page_link, qr_svg
+from dashboard.live.checkin_page import checkin_base, checkin_url, form_page, is_local, message_page, page_link, qr_svg
 from dashboard.live.store import store
 from tests.programme import PERSONS
 
@@ -107,6 +107,26 @@ def test_links_and_addresses():
     assert [is_local(u) for u in ("http://localhost:8501/live", "http://127.0.0.1/", "http://192.168.0.9:8501/")] == [
         True, True, False,
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("page", "public", "network", "expected"),
+    [
+        ("http://localhost:8501/live", "https://reach.example.org", "192.168.1.20", "https://reach.example.org"),
+        ("http://192.168.1.20:8501/live", None, "192.168.1.20", "http://192.168.1.20:8501/live"),
+        (
+            "http://localhost:8501/live",
+            None,
+            "192.168.1.20",
+            "http://192.168.1.20:8501",
+        ),  # phones cannot open localhost
+        ("http://127.0.0.1/live", None, "10.0.0.7", "http://10.0.0.7"),
+        ("http://localhost:8501/live", None, None, "http://localhost:8501/live"),  # no network: the view warns
+        (None, None, "10.0.0.7", "http://10.0.0.7:8501"),  # no page address known: the default port
+    ],
+)
+def test_which_address_the_qr_code_carries(page, public, network, expected):
+    assert checkin_base(page, public, network) == expected
 
 
 def test_qr_code_is_a_self_contained_svg():

@@ -4,6 +4,7 @@ loaded from elsewhere, and nothing of the programme's data (no figures, no names
 from __future__ import annotations
 
 import re
+import socket
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
@@ -62,6 +63,31 @@ def checkin_url(base: str, event_key: str, lang: str) -> str:
     scheme = parts.scheme if parts.scheme in ("http", "https") else "http"
     host = parts.netloc if _HOST.match(parts.netloc) else "localhost"  # only a host and a port
     return f"{scheme}://{host}{page_link(event_key, lang)}"
+
+
+def network_address() -> str | None:
+    """This computer's address on its local network, or None without one. Connecting a UDP
+    socket only asks the routing table which interface would be used: nothing is sent."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def checkin_base(page_url: str | None, public: str | None, network: str | None) -> str:
+    """Where phones reach this server: REACH_PUBLIC_URL when set; else the address the live view
+    was opened at, unless only this computer can open it; then this computer's network address
+    on the same port; with no network, the page's own address (the live view warns)."""
+    page_url = page_url or "http://localhost:8501"
+    if public:
+        return public
+    if not is_local(page_url) or network is None:
+        return page_url
+    port = urlsplit(page_url).port
+    return f"http://{network}" + (f":{port}" if port else "")
 
 
 def is_local(url: str) -> bool:

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import database, figures, queries, reach, ui
 from dashboard.filters import ALL, Filters
 from dashboard.i18n import country_names, role_labels, t
-from dashboard.live.checkin_page import checkin_url, is_local, qr_svg
+from dashboard.live.checkin_page import checkin_base, checkin_url, is_local, network_address, qr_svg
 from dashboard.settings import database_path, public_url
 
 con = ui.connection(str(database_path()))
@@ -86,7 +86,7 @@ def live_figures() -> None:
 
 def checkin_code() -> None:
     """The QR code of the check-in page for this webinar, with its address to type."""
-    url = checkin_url(public_url() or st.context.url or "http://localhost:8501", key, lang)
+    url = checkin_url(checkin_base(st.context.url, public_url(), network_address()), key, lang)
     st.image(qr_svg(url), width="stretch")
     st.markdown(f"**{escape(t('live_checkin_caption', lang))}**<br>"
                 f"<span style='font-size:1.05rem;word-break:break-all'>{url}</span>", unsafe_allow_html=True)  # fmt: skip
