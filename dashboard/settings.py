@@ -56,6 +56,15 @@ def secret(name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+DEFAULT_CHECKIN_LIMIT = 60  # per client address per minute: a whole room may share one Wi-Fi address
+
+
+def checkin_limit() -> int:
+    """REACH_CHECKIN_LIMIT: check-in submissions allowed per client address per minute."""
+    value = os.environ.get("REACH_CHECKIN_LIMIT", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_CHECKIN_LIMIT
+
+
 def public_url() -> str | None:
     """REACH_PUBLIC_URL: the address phones in the room use to reach this server (for the
     check-in QR code), when it differs from the one the presenter opened."""

@@ -9,7 +9,6 @@ only countries and roles from the reference tables.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import threading
@@ -30,10 +29,10 @@ from dashboard.i18n import language, t
 from dashboard.live import api
 from dashboard.live.checkin_page import form_page, message_page, page_link
 from dashboard.live.events import LiveEvent, TooLarge
+from dashboard.settings import checkin_limit
 
 COOKIE = "reach_checkin"
 MAX_FORM_BYTES = 4096
-DEFAULT_LIMIT = 60  # attempts per client address per minute: a whole room behind one Wi-Fi address
 _SESSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -62,13 +61,7 @@ class RateLimiter:
             return 0.0
 
 
-def limit_from_environment() -> int:
-    """REACH_CHECKIN_LIMIT (attempts per address per minute), else DEFAULT_LIMIT."""
-    value = os.environ.get("REACH_CHECKIN_LIMIT", "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_LIMIT
-
-
-limiter = RateLimiter(limit_from_environment())
+limiter = RateLimiter(checkin_limit())
 
 
 def event_id(event_key: str, session: str) -> str:
