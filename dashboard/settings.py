@@ -6,6 +6,7 @@
 | display time zone  | REACH_TIMEZONE       | the programme's (Asia/Yekaterinburg for the demo) |
 | ingest secrets     | REACH_INGEST_SECRET, REACH_ZOOM_SECRET_TOKEN (or Streamlit secrets) | none: ingest refused |
 | public address     | REACH_PUBLIC_URL     | the live view's address (for localhost: the network address) |
+| pages for others   | REACH_NETWORK_PAGES  | live: other computers see only the live view (all: every page) |
 | check-in rate limit| REACH_CHECKIN_LIMIT  | 60 attempts per client address per minute |
 | demo participants  | -                    | 300                             |
 | demo seed          | -                    | 20261101                        |
@@ -63,6 +64,12 @@ def checkin_limit() -> int:
     """REACH_CHECKIN_LIMIT: check-in submissions allowed per client address per minute."""
     value = os.environ.get("REACH_CHECKIN_LIMIT", "")
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_CHECKIN_LIMIT
+
+
+def network_pages() -> str:
+    """REACH_NETWORK_PAGES: what other computers may open — 'live' (the default: the live view;
+    the check-in page and the API are always served) or 'all' (the analysts' pages too)."""
+    return "all" if os.environ.get("REACH_NETWORK_PAGES", "").strip().lower() == "all" else "live"
 
 
 def public_url() -> str | None:

@@ -142,6 +142,12 @@ def _sidebar(lang: str, country_options, roles, webinars) -> Filters:
     )
 
 
+def opened_here() -> bool:
+    """Whether the browser runs on this computer (Streamlit gives no address for localhost)."""
+    address = st.context.ip_address
+    return address is None or address.startswith("127.") or address == "::1"
+
+
 def language() -> str:
     """The language switch in the sidebar, seeded from ?lang= and kept in the URL."""
     if "lang" not in st.session_state:

@@ -11,7 +11,13 @@ import urllib.request
 
 import pytest
 
-SECRET_VARIABLES = ("REACH_INGEST_SECRET", "REACH_ZOOM_SECRET_TOKEN", "REACH_CHECKIN_LIMIT", "REACH_PUBLIC_URL")
+SETTINGS = (
+    "REACH_INGEST_SECRET",
+    "REACH_ZOOM_SECRET_TOKEN",
+    "REACH_CHECKIN_LIMIT",
+    "REACH_PUBLIC_URL",
+    "REACH_NETWORK_PAGES",
+)
 
 
 def free_port() -> int:
@@ -24,7 +30,7 @@ def serve(db, env_extra: dict[str, str], cwd=None) -> tuple[subprocess.Popen, st
     """`reach serve --db db` (in the folder `cwd`) with only the settings in env_extra;
     returns once it answers."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES} | env_extra
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS} | env_extra
     proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd)  # fmt: skip
     url = f"http://localhost:{port}"

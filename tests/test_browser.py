@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from dashboard.live.checkin_page import network_address
 from tests.conftest import chromium_path
 from tests.serving import serve, stop
 
@@ -53,14 +54,15 @@ def server(tiny_db_file):
 
 
 def open_page(browser, url: str, ready: str = "[data-testid='stMetric']"):
-    """A page in Chromium with every non-localhost request blocked and listed; waits until the
-    script finished and `ready` is on the page."""
+    """A page in Chromium with every request to another computer blocked and listed (this
+    computer's network address counts as this computer); waits until the script finished and
+    `ready` is on the page."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     blocked: list[str] = []
 
     def route(r):
         host = urlparse(r.request.url).hostname or ""
-        if r.request.url.startswith(("data:", "blob:")) or host in LOCAL:
+        if r.request.url.startswith(("data:", "blob:")) or host in LOCAL or host == network_address():
             return r.continue_()
         blocked.append(r.request.url)
         return r.abort()
@@ -213,7 +215,6 @@ def test_audience_checks_in_by_the_qr_code_on_the_live_view(browser, server):
     import zxingcpp
     from PIL import Image
 
-    from dashboard.live.checkin_page import network_address
     from dashboard.live.signing import sign
 
     body = (
@@ -258,3 +259,18 @@ def test_audience_checks_in_by_the_qr_code_on_the_live_view(browser, server):
     live.close()
     assert blocked == []
     assert "speaker@example.org" not in html
+
+
+def test_other_computers_see_only_the_live_view(browser, server):
+    network = network_address()
+    assert network, "this test opens the dashboard from the computer's network address; it has none"
+    remote = server.replace("localhost", network)
+    page, blocked = open_page(browser, remote + "/", ready="text=Отметьтесь: страна и роль")  # the live view
+    assert page.locator("a[href$='/data'], a[href$='/overview']").count() == 0  # no way to the other pages
+    page.goto(remote + "/data")
+    wait_for_script(page)
+    assert page.locator("input[type=file]").count() == 0 and "Импорт файлов" not in page.inner_text("body")
+    page.close()
+    here, _ = open_page(browser, server + "/data", ready="input[type=file]")  # this computer: every page
+    here.close()
+    assert blocked == []
