@@ -268,6 +268,8 @@ def test_skip_bad_rows_imports_the_rest_and_lists_them(con):
     [
         (b"", "empty"),
         (b"   \n\n", "empty"),
+        (b",", "empty"),  # found by the random-bytes property test
+        (b",,,\r\n,,\r\n", "empty"),
         (b"\x00\x01\x02\x03binary\x00\xff", "binary"),
         (b"PK\x03\x04not really a workbook", "damaged_workbook"),
         ("ФИО;E-mail;Вебинар\n".encode(), "header_only"),

@@ -142,6 +142,8 @@ def read_text(data: bytes) -> Rows:
             previous = reader.line_num
     except csv.Error as exc:
         raise FileRejected([Problem("unterminated_quote", line=previous + 1, values={"detail": str(exc)})]) from exc
+    if not cells:  # only delimiters and blanks
+        raise FileRejected([Problem("empty")])
     return Rows(cells=cells, lines=lines, encoding=encoding, delimiter=delimiter)
 
 
