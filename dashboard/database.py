@@ -113,30 +113,120 @@ def transaction(
         con.execute("commit")
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild person attributes and the facts tables after a load (call inside a transaction),
-    and note how many live events they cover."""
-    max_slot = max(_scalar(con, "select count(*) from events") - 1, 0)
+# The layout of the facts tables; a database whose facts have another is rebuilt on opening.
+FACTS_VERSION = "2"
+# The tables of sql/facts/, in the order they are built, with the layout of a whole rebuild and
+# which rows belong to the persons (or cells, or webinars) a partial rebuild replaces.
+FACTS = (
+    ("event_facts", None, None),
+    ("pair_facts", "whole_minute nulls last, country, role", "person"),
+    ("person_facts", "country, role", "person"),
+    ("event_cell_facts", "country, role, slot", "cell"),
+    ("minutes_histogram", "country, role, slot", "minute"),
+    ("segment_facts", "country, role, slot", "person"),
+    ("event_peaks", None, "event"),
+)
+_ROWS_OF = {
+    "person": "person_id in (select person_id from rebuild_persons)",
+    "cell": "(event_id, country, role) in (select (event_id, country, role) from rebuild_cells)",
+    "minute": "(event_id, country, role, whole_minute) in "
+    "(select (event_id, country, role, whole_minute) from rebuild_minutes)",
+    "event": "event_id in (select event_id from rebuild_events)",
+}
+_TEMP = ("rebuild_persons", "rebuild_cells", "rebuild_minutes", "rebuild_events", "rebuild_attendance",
+         "rebuild_registrations", "audience_segments")  # fmt: skip
+
+
+def _facts_sql(table: str) -> str:
+    return (SQL_DIR / "facts" / f"{table}.sql").read_text(encoding="utf-8")
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, values: dict) -> None:
+    """Run a statement with the values it refers to (DuckDB refuses unused ones)."""
+    statement = con.extract_statements(sql)[0]
+    con.execute(statement.query, {k: v for k, v in values.items() if k in statement.named_parameters})
+
+
+def _derive(con: duckdb.DuckDBPyConnection, values: dict) -> None:
+    """Person attributes, attendance and segments of the persons rebuilt (sql/derive.sql)."""
     script = (SQL_DIR / "derive.sql").read_text(encoding="utf-8")
     for statement in con.extract_statements(script):
-        params = {"max_slot": max_slot} if "max_slot" in statement.named_parameters else {}
-        con.execute(statement.query, params)
+        con.execute(statement.query, {k: v for k, v in values.items() if k in statement.named_parameters})
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild person attributes and every table of facts after a load (call inside a transaction)."""
+    values = {"everyone": True, "max_slot": max(_scalar(con, "select count(*) from events") - 1, 0)}
+    _start_rebuild(con, "select person_id from participants where false")
+    _derive(con, values)
+    for table, layout, _ in FACTS:
+        order = f" order by {layout}" if layout else ""
+        _execute(con, f"create or replace table {table} as {_facts_sql(table)}{order}", values)
     _run_script(con, "selections.sql")
-    set_programme_setting(con, FACTS_COVER, str(_scalar(con, "select count(*) from live_events")))
+    con.execute("delete from facts_pending")
+    set_programme_setting(con, "facts_version", FACTS_VERSION)
+    _end_rebuild(con)
 
 
-# The number of live events the derived facts were built from. Live events are committed before
-# the facts are rebuilt (dashboard/live/refresher.py); a server stopped in between leaves the
-# facts behind, and the next writable open rebuilds them.
-FACTS_COVER = "facts_live_events"
+def catch_up(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the facts up to date with the live events committed since the last rebuild (call
+    inside a transaction): only their persons' rows, and the cells and webinars those rows
+    touch; a whole rebuild when a webinar was added (slots move). Returns the persons rebuilt."""
+    if facts_missing(con) or _scalar(con, "select count(*) from events") != _scalar(
+        con, "select count(*) from event_facts"
+    ):
+        refresh(con)
+        return _scalar(con, "select count(*) from participants")
+    values = {"everyone": False, "max_slot": max(_scalar(con, "select count(*) from events") - 1, 0)}
+    _start_rebuild(con, "select distinct person_id from facts_pending")
+    persons = _scalar(con, "select count(*) from rebuild_persons")
+    if persons:
+        _derive(con, values)
+        con.execute(_TOUCHED)  # the cells (and minutes) the persons' old pairs counted in
+        for table, _, rows in FACTS[1:]:
+            if table == "person_facts":  # the persons' new pairs count in these cells too
+                con.execute(_TOUCHED)
+                # peaks count every segment whatever its person's country: only the webinars where
+                # these persons' segments changed, those of their live events, move
+                con.execute("insert into rebuild_events select distinct event_id from live_events where "
+                            + _ROWS_OF["person"])  # fmt: skip
+            con.execute(f"delete from {table} where " + _ROWS_OF[rows])
+            _execute(con, f"insert into {table} {_facts_sql(table)}", values)
+        con.execute("delete from facts_pending where person_id in (select person_id from rebuild_persons)")
+    _end_rebuild(con)
+    return persons
+
+
+_TOUCHED = f"""
+    insert into rebuild_cells select distinct event_id, country, role from pair_facts where {_ROWS_OF["person"]};
+    insert into rebuild_minutes select distinct event_id, country, role, whole_minute from pair_facts
+    where minutes is not null and {_ROWS_OF["person"]};
+"""
+
+
+def _start_rebuild(con: duckdb.DuckDBPyConnection, persons: str) -> None:
+    con.execute(f"create or replace temp table rebuild_persons as {persons}")
+    con.execute("create or replace temp table rebuild_cells (event_id integer, country varchar, role varchar)")
+    con.execute("create or replace temp table rebuild_minutes "
+                "(event_id integer, country varchar, role varchar, whole_minute integer)")  # fmt: skip
+    con.execute("create or replace temp table rebuild_events (event_id integer)")
+
+
+def _end_rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    for table in _TEMP:
+        con.execute(f"drop table if exists {table}")
+
+
+def facts_missing(con: duckdb.DuckDBPyConnection) -> bool:
+    """No facts, or facts laid out by another version of sql/facts/ (a database from before)."""
+    return programme_setting(con, "facts_version") != FACTS_VERSION or not _scalar(
+        con, "select count(*) from duckdb_tables() where table_name = 'event_peaks'"
+    )
 
 
 def facts_are_stale(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the derived facts are missing or older than the live events."""
-    if not _scalar(con, "select count(*) from duckdb_tables() where table_name = 'event_peaks'"):
-        return True
-    covered = programme_setting(con, FACTS_COVER)
-    return covered != str(_scalar(con, "select count(*) from live_events"))
+    """Whether the derived facts are missing or behind the live events (persons pending)."""
+    return facts_missing(con) or _scalar(con, "select count(*) from facts_pending") > 0
 
 
 def programme_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -1,8 +1,9 @@
-"""Rebuilding the derived facts after live events, in the background and coalesced.
+"""Bringing the derived facts up to date after live events, in the background and coalesced.
 
 The ingest API and the check-in page commit events and return at once; this thread then
-rebuilds the facts once for everything committed since its last rebuild. A burst of check-ins
-costs one rebuild, not one each, and no request waits for a rebuild it did not need.
+updates the facts once for everything committed since its last update — only the persons of
+those events (database.catch_up). A burst of check-ins costs one update, not one each, and no
+request waits for an update it did not need.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class Refresher:
         cursor = self._connection().cursor()
         try:
             with database.transaction(cursor, canonical=False):  # ingest goes on meanwhile
-                database.refresh(cursor)
+                database.catch_up(cursor)
             self.rebuilds += 1
         finally:
             cursor.close()

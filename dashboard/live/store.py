@@ -32,10 +32,16 @@ def store(con: duckdb.DuckDBPyConnection, events: list[LiveEvent], *, refresh: b
         con.register("live_batch", batch)
         try:
             accepted = _write(con)
+            if accepted and not refresh:  # the background update brings these persons' facts up to date
+                con.execute("""
+                    insert into facts_pending
+                    select distinct p.person_id from live_batch b join participants p using (identity_key)
+                """)
         finally:
             con.unregister("live_batch")
         if accepted and refresh:
             database.refresh(con)
+
     return accepted, len(events) - accepted
 
 

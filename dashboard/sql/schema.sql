@@ -135,3 +135,9 @@ create table if not exists live_events (
     role_raw    varchar,
     received_at timestamp not null
 );
+
+-- Persons whose derived facts are behind: live events are committed here too, and the
+-- background rebuild (dashboard/live/refresher.py) brings exactly these persons up to date.
+create table if not exists facts_pending (
+    person_id integer not null
+);
