@@ -7,14 +7,11 @@ to the latest webinar (median of 7). Run: `python benchmarks/catch_up.py [--part
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from demo_database import build, participants_option
 
 from dashboard import database
 from dashboard.live.events import parse_batch
@@ -38,12 +35,8 @@ def catch_up(con) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--participants", type=int, default=1_000_000)
-    participants = parser.parse_args().participants
-    db = Path(tempfile.mkdtemp()) / "catch_up.duckdb"
-    demo = [sys.executable, "-m", "dashboard.cli", "demo", "--db", str(db), "--participants", str(participants)]
-    subprocess.run(demo, check=True, stdout=subprocess.DEVNULL)
+    participants = participants_option(1_000_000)
+    db = build(participants, "catch_up")
     con = database.connect(db)
     con.execute("set enable_progress_bar = false")
     event_key, starts = con.execute(

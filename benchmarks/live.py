@@ -11,7 +11,6 @@ several). Run: `python benchmarks/live.py [--participants 10000]`.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -19,12 +18,11 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
+from demo_database import build, participants_option
 from playwright.sync_api import sync_playwright
 
 from dashboard.live.signing import sign
@@ -132,12 +130,8 @@ def latency(url: str, runs: int) -> tuple[list[float], list[float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--participants", type=int, default=300)
-    participants = parser.parse_args().participants
-    db = Path(tempfile.mkdtemp()) / "live.duckdb"
-    demo = [sys.executable, "-m", "dashboard.cli", "demo", "--db", str(db), "--participants", str(participants)]
-    subprocess.run(demo, check=True, stdout=subprocess.DEVNULL)
+    participants = participants_option(300)
+    db = build(participants, "live")
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
