@@ -136,10 +136,10 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "У компьютера нет сетевого адреса, а localhost телефоны не откроют: подключитесь к сети или задайте REACH_PUBLIC_URL.",
         "en": "This computer has no network address and phones cannot open localhost: join a network or set REACH_PUBLIC_URL.",
     },
-    "checkin_title": {"ru": "Отметка участника", "en": "Participant check-in"},
+    "checkin_title": {"ru": "Отметка участника", "en": "Participant check\u2011in"},  # a hyphen that does not break
     "checkin_intro": {
-        "ru": "Укажите страну и роль — так мы увидим, откуда и кто смотрит вебинар. Имя и e-mail не нужны.",
-        "en": "Tell us your country and role so we can see where the audience is from. No name or e-mail needed.",
+        "ru": "Укажите страну и роль — так мы увидим, откуда и кто смотрит вебинар. Имя и e\u2011mail не нужны.",
+        "en": "Tell us your country and role so we can see where the audience is from. No name or e\u2011mail needed.",
     },
     "checkin_country": {"ru": "Страна", "en": "Country"},
     "checkin_role": {"ru": "Роль", "en": "Role"},
