@@ -225,8 +225,13 @@ def facts_missing(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def facts_are_stale(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the derived facts are missing or behind the live events (persons pending)."""
-    return facts_missing(con) or _scalar(con, "select count(*) from facts_pending") > 0
+    """Whether the derived facts are missing or behind: persons of live events pending, or a
+    webinar added since (from the live view)."""
+    return (
+        facts_missing(con)
+        or _scalar(con, "select count(*) from facts_pending") > 0
+        or _scalar(con, "select count(*) from events") != _scalar(con, "select count(*) from event_facts")
+    )
 
 
 def programme_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -136,6 +136,20 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "У компьютера нет сетевого адреса, а localhost телефоны не откроют: подключитесь к сети или задайте REACH_PUBLIC_URL.",
         "en": "This computer has no network address and phones cannot open localhost: join a network or set REACH_PUBLIC_URL.",
     },
+    "live_new_webinar": {"ru": "Начать новый вебинар", "en": "Start a new webinar"},
+    "live_new_title": {"ru": "Название", "en": "Title"},
+    "live_new_day": {"ru": "Дата начала", "en": "Start date"},
+    "live_new_time": {"ru": "Время начала ({zone})", "en": "Start time ({zone})"},
+    "live_new_minutes": {"ru": "Длительность, минут", "en": "Length, minutes"},
+    "live_new_create": {"ru": "Создать и показать", "en": "Create and show"},
+    "live_new_bad_title": {
+        "ru": "Название: введите от 1 до 200 символов.",
+        "en": "Title: enter 1 to 200 characters.",
+    },
+    "live_new_bad_minutes": {
+        "ru": "Длительность: от 10 до 600 минут.",
+        "en": "Length: 10 to 600 minutes.",
+    },
     "checkin_title": {"ru": "Отметка участника", "en": "Participant check\u2011in"},  # a hyphen that does not break
     "checkin_intro": {
         "ru": "Укажите страну и роль — так мы увидим, откуда и кто смотрит вебинар. Имя и e\u2011mail не нужны.",

@@ -207,3 +207,34 @@ def test_figures_left_behind_by_a_stopped_server_are_rebuilt_on_the_next_open(tm
     con = database.connect(path)
     assert not database.facts_are_stale(con) and _participants(con) == 3
     con.close()
+
+
+def test_a_webinar_started_from_the_live_view_gets_a_key_of_its_own_and_its_facts():
+    from datetime import timedelta, timezone
+
+    from dashboard import database
+    from dashboard.live.webinars import WebinarProblem, new_webinar
+
+    con = database.connect_memory()
+    perm = timezone(timedelta(hours=5))
+    start = datetime(2026, 11, 26, 15, 0, 30, tzinfo=perm)
+    assert new_webinar(con, " Кластеры  в зале ", start, 90) == "live-20261126-1000"
+    assert new_webinar(con, "Второй", start, 45) == "live-20261126-1000-2"
+    assert new_webinar(con, "Третий", start, 45) == "live-20261126-1000-3"
+    refused = [("", 90, "live_new_bad_title"), ("x" * 201, 90, "live_new_bad_title"),
+               ("ok", 9, "live_new_bad_minutes"), ("ok", 601, "live_new_bad_minutes")]  # fmt: skip
+    for title, minutes, problem in refused:
+        with pytest.raises(WebinarProblem) as raised:
+            new_webinar(con, title, start, minutes)
+        assert raised.value.text == problem
+    rows = con.execute("select event_key, title, starts_at::varchar, planned_minutes from events order by 1").fetchall()
+    assert rows == [("live-20261126-1000", "Кластеры в зале", "2026-11-26 10:00:00", 90),
+                    ("live-20261126-1000-2", "Второй", "2026-11-26 10:00:00", 45),
+                    ("live-20261126-1000-3", "Третий", "2026-11-26 10:00:00", 45)]  # fmt: skip
+    assert database.facts_are_stale(con)  # the background update rebuilds: slots moved
+    with database.transaction(con, canonical=False):
+        database.catch_up(con)
+    assert con.execute("select event_key, slot from event_facts order by slot").fetchall() == [
+        ("live-20261126-1000", 0), ("live-20261126-1000-2", 1), ("live-20261126-1000-3", 2)
+    ]  # fmt: skip
+    assert not database.facts_are_stale(con)

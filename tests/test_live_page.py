@@ -1,6 +1,7 @@
 """The live view: figures of the chosen webinar from live events, country and role only."""
 
 import json
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,31 @@ def test_live_view_shows_the_webinar_without_names(live_db):
     page_text = repr(at)  # the whole element tree of the page
     for private in ("Тайное", "Другое", "secret.person", "example.org"):
         assert private not in page_text
+
+
+def test_a_presenter_starts_a_webinar_from_the_live_view(tmp_path, monkeypatch):
+    from dashboard.live import api
+
+    path = tmp_path / "empty.duckdb"
+    database.connect(path).close()
+    monkeypatch.setenv("REACH_DB", str(path))
+    monkeypatch.setattr(api, "_connection", None)  # the API's connection, to this database for this test
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.switch_page("views/live.py").run()
+    assert [i.value for i in at.info] == ["No webinars yet."]
+    at.button[0].click().run()  # the empty title is refused, in the page's language
+    assert [e.value for e in at.error] == ["Title: enter 1 to 200 characters."]
+    at.text_input[0].input("  Кластеры   в зале ")
+    at.date_input[0].set_value(date(2026, 11, 26))
+    at.time_input[0].set_value(time(15, 0))  # Asia/Yekaterinburg, UTC+5
+    at.number_input[0].set_value(120)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.query_params["event"] == "live-20261126-1000"
+    assert at.selectbox[0].value == "live-20261126-1000"
+    assert api.refresher.wait(30)  # its facts, rebuilt in the background
+    con = api.connection().cursor()
+    rows = con.execute("select event_key, title, starts_at::varchar, planned_minutes, platform from events").fetchall()
+    assert rows == [("live-20261126-1000", "Кластеры в зале", "2026-11-26 10:00:00", 120, "live")]
+    assert not database.facts_are_stale(con)

@@ -4,7 +4,9 @@ Country and role only — never a name or an e-mail. ?event=KEY&lang=en&contrast
 Beside the figures, a QR code of the audience check-in page (dashboard/live/checkin.py).
 """
 
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +14,9 @@ import streamlit as st
 from dashboard import database, figures, queries, reach, ui
 from dashboard.filters import ALL, Filters
 from dashboard.i18n import country_names, role_labels, t
+from dashboard.live import api
 from dashboard.live.checkin_page import checkin_base, checkin_url, is_local, network_address, qr_svg
+from dashboard.live.webinars import MAX_TITLE, MINUTES, WebinarProblem, new_webinar
 from dashboard.settings import database_path, public_url
 
 con = ui.connection(str(database_path()))
@@ -31,9 +35,36 @@ st.markdown(
     + "</style>",
     unsafe_allow_html=True,
 )
+zone = database.programme_setting(con, "timezone") or "UTC"
+
+
+def new_webinar_form() -> None:
+    """On this computer only: start a webinar no report or live event has created yet."""
+    if not ui.opened_here():
+        return
+    now = datetime.now(ZoneInfo(zone)).replace(second=0, microsecond=0)
+    with st.expander(t("live_new_webinar", lang)), st.form("new_webinar", border=False):
+        title = st.text_input(t("live_new_title", lang), max_chars=MAX_TITLE)
+        day_column, time_column, minutes_column = st.columns(3)
+        day = day_column.date_input(t("live_new_day", lang), value=now.date())
+        start = time_column.time_input(t("live_new_time", lang, zone=zone), value=now.time())
+        minutes = minutes_column.number_input(t("live_new_minutes", lang), MINUTES[0], MINUTES[1], 90, step=5)
+        if not st.form_submit_button(t("live_new_create", lang)):
+            return
+        try:
+            created = new_webinar(con, title, datetime.combine(day, start, ZoneInfo(zone)), int(minutes))
+        except WebinarProblem as problem:
+            st.error(t(problem.text, lang))
+            return
+    api.refresher.request()  # its facts, in the background
+    st.query_params["event"] = created
+    st.rerun()
+
+
 webinars = queries.run(con, "live_webinars", ALL)
 if webinars.empty:
     st.info(t("live_no_webinars", lang))
+    new_webinar_form()
     st.stop()
 keys = list(webinars["event_key"])
 asked = st.query_params.get("event")
@@ -50,7 +81,6 @@ if not st.session_state.get("qr_toggle"):
 st.query_params.from_dict(params)
 countries = queries.run(con, "countries", ALL)
 roles = queries.run(con, "roles", ALL)
-zone = database.programme_setting(con, "timezone") or "UTC"
 
 
 @st.fragment(run_every=2)
@@ -102,3 +132,4 @@ if st.session_state.get("qr_toggle"):
         live_figures()
 else:
     live_figures()
+new_webinar_form()
