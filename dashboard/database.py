@@ -24,7 +24,7 @@ SQL_DIR = PACKAGE_DIR / "sql"
 # concurrent transactions that both add persons or webinars. Readers are never blocked.
 write_lock = threading.RLock()
 # One rebuild of the derived facts at a time. The background rebuild after live events
-# (dashboard/live/refresher.py) takes only this one, so ingest keeps committing meanwhile: its
+# (dashboard/facts_update.py) takes only this one, so ingest keeps committing meanwhile: its
 # transactions only add rows, and the rebuild only replaces derived tables and updates the
 # derived columns of the persons it can see. Take write_lock first when taking both.
 facts_lock = threading.RLock()
@@ -74,9 +74,11 @@ def connect_memory() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def initialise(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the schema, macros and reference tables if they are missing."""
+def initialise(con: duckdb.DuckDBPyConnection, *, update_facts: bool = True) -> None:
+    """Create the schema, macros and reference tables if they are missing, and (unless told
+    not to) rebuild the facts when they are missing or behind."""
     _run_script(con, "schema.sql")
+    _migrate_registrations(con)
     _run_script(con, "filters.sql")
     if _scalar(con, "select count(*) from countries") == 0:
         con.register("reference_countries", reference.countries())
@@ -92,9 +94,39 @@ def initialise(con: duckdb.DuckDBPyConnection) -> None:
         "insert into programme values ('timezone', $tz) on conflict do nothing",
         {"tz": DEFAULT_TIMEZONE},
     )
-    if facts_are_stale(con):
+    for sequence, _, _ in SEQUENCES:
+        if not _scalar(con, "select count(*) from duckdb_sequences() where sequence_name = $s", {"s": sequence}):
+            reset_sequences(con)
+            break
+    if update_facts and facts_are_stale(con):
         with transaction(con):
-            refresh(con)
+            catch_up(con)
+
+
+# Ids of the canonical tables come from sequences, never from max(id) + 1 (two writers would
+# both read the same maximum).
+SEQUENCES = (("person_ids", "participants", "person_id"), ("event_ids", "events", "event_id"),
+             ("import_ids", "imports", "import_id"))  # fmt: skip
+
+
+def reset_sequences(con: duckdb.DuckDBPyConnection) -> None:
+    """Start each id sequence after the largest id in its table (a new database, or rows written
+    with their own ids: the demo, a database from before sequences)."""
+    for sequence, table, column in SEQUENCES:
+        start = _scalar(con, f"select coalesce(max({column}), 0) + 1 from {table}")
+        con.execute(f"create or replace sequence {sequence} start with {int(start)}")
+
+
+def _migrate_registrations(con: duckdb.DuckDBPyConnection) -> None:
+    """Databases from before per-import registrations had one row per (person, webinar)."""
+    keyed = _scalar(con, "select count(*) from duckdb_constraints() where table_name = 'registrations' "
+                         "and constraint_type = 'PRIMARY KEY'")  # fmt: skip
+    if not keyed:
+        return
+    con.execute("alter table registrations rename to registrations_before")
+    _run_script(con, "schema.sql")
+    con.execute("insert into registrations by name select * from registrations_before")
+    con.execute("drop table registrations_before")
 
 
 @contextmanager
@@ -178,6 +210,11 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> int:
         refresh(con)
         return _scalar(con, "select count(*) from participants")
     values = {"everyone": False, "max_slot": max(_scalar(con, "select count(*) from events") - 1, 0)}
+    # a rehearsal webinar that real data made real: only the lists of webinars read this flag
+    con.execute("""
+        update event_facts f set is_rehearsal = e.is_rehearsal
+        from events e where e.event_id = f.event_id and e.is_rehearsal is distinct from f.is_rehearsal
+    """)
     _start_rebuild(con, "select distinct person_id from facts_pending")
     persons = _scalar(con, "select count(*) from rebuild_persons")
     if persons:
@@ -241,3 +278,127 @@ def programme_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 
 def set_programme_setting(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("insert or replace into programme values ($k, $v)", {"k": key, "v": value})
+
+
+class Database:
+    """The one owner of a database file in this process (after datasette's `Database`): it holds
+    the connection, funnels writes through one transaction path under the process's write lock,
+    and owns the facts update and its trigger. Pages and HTTP handlers ask it; they never reach
+    each other for a connection."""
+
+    def __init__(self, path: Path | str | None, con: duckdb.DuckDBPyConnection | None = None):
+        self.path = Path(path) if path is not None else None
+        self._con = con
+        self._opening = threading.Lock()
+        self.write_lock, self.facts_lock = write_lock, facts_lock
+        from dashboard.facts_update import FactsUpdate
+
+        self.facts_update = FactsUpdate(lambda: self.con)
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection (opened on first use); each query takes its own cursor of it."""
+        with self._opening:
+            if self._con is None:
+                self._con = connect(self.path)
+            return self._con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+    @contextmanager
+    def write(self, *, facts: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction on a cursor of its own (see `transaction`)."""
+        cursor = self.cursor()
+        try:
+            with transaction(cursor, facts=facts):
+                yield cursor
+        finally:
+            cursor.close()
+
+    def request_facts_update(self) -> None:
+        """Have the facts brought up to date in the background (after live events)."""
+        self.facts_update.request()
+
+    def bring_facts_up_to_date(self) -> None:
+        """Before a read: update the facts now if anything committed is not in them yet, so that
+        no page shows figures behind the stored rows (docs/metrics.md, staleness)."""
+        cursor = self.cursor()
+        try:
+            if facts_are_stale(cursor):
+                with transaction(cursor, canonical=False):
+                    catch_up(cursor)
+        finally:
+            cursor.close()
+
+    def snapshot(self) -> Snapshot:
+        """One read transaction, for figures that must agree with each other."""
+        return Snapshot(self.con)
+
+
+class Snapshot:
+    """A read transaction whose queries all see the same committed state: figures read inside
+    it cannot contradict each other because a write committed between two of them. Behaves as a
+    connection for `queries.run` (its `cursor()` is itself)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._cursor = con.cursor()
+        self._cursor.execute("begin transaction")
+
+    def cursor(self) -> Snapshot:
+        return self
+
+    def execute(self, sql: str, params=None):
+        return self._cursor.execute(sql, params or {})
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._cursor.execute("rollback")  # nothing was written
+        finally:
+            self._cursor.close()
+
+
+_databases: dict[Path, Database] = {}
+_databases_lock = threading.Lock()
+
+
+def for_process(path: Path | str | None = None) -> Database:
+    """This process's owner of the database at `path` (default: settings.database_path())."""
+    from dashboard.settings import database_path
+
+    resolved = Path(database_path(path)).resolve()
+    with _databases_lock:
+        if resolved not in _databases:
+            _databases[resolved] = Database(resolved)
+        return _databases[resolved]
+
+
+def open_for_reading(path: Path | str) -> tuple[duckdb.DuckDBPyConnection, str | None]:
+    """A connection for a reader that must not write the file (`reach report`), with the facts
+    up to date: when the stored facts are behind the stored rows (a server stopped before its
+    facts update, e.g. killed), the database is copied into memory and brought up to date
+    there. Returns the connection and, in that case, one sentence saying so."""
+    con = connect(path, read_only=True)
+    if not facts_are_stale(con):
+        return con, None
+    pending = _scalar(con, "select count(distinct person_id) from facts_pending")
+    con.close()
+    memory = duckdb.connect(":memory:")
+    memory.execute("set TimeZone = 'UTC'")
+    memory.execute(f"attach '{_quoted(path)}' as stored (read_only)")
+    memory.execute("copy from database stored to memory")
+    memory.execute("detach stored")
+    initialise(memory, update_facts=False)
+    with transaction(memory, canonical=False):
+        catch_up(memory)
+    return memory, (
+        f"the stored figures were behind the stored events ({pending} persons not yet counted: the server "
+        "stopped before updating them); these figures were brought up to date in memory, the file is unchanged"
+    )
+
+
+def _quoted(path: Path | str) -> str:
+    return str(path).replace("'", "''")

@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from dashboard import database
 from dashboard.database import refresh, set_programme_setting, transaction
 
 PROGRAMME_TITLE = "CIS Interstate Programme for innovation development"
@@ -392,6 +393,8 @@ def _write(con, events, people, registrations, attendance) -> None:
         ]
         con.register("demo_attendance", attendance[columns])
         con.execute("insert into attendance by name select * from demo_attendance")
+        con.execute("update events set origin = 'demo'")
+        database.reset_sequences(con)  # the demo's rows came with their own ids
     finally:
         for name in ("demo_events", "demo_people", "demo_registrations", "demo_attendance"):
             con.unregister(name)

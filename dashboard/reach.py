@@ -183,8 +183,7 @@ def peaks_from_segments(segments: pd.DataFrame) -> pd.Series:
 
 def peak_concurrent(con: duckdb.DuckDBPyConnection, filters: Filters, webinars: pd.DataFrame) -> pd.Series:
     """Peak concurrent audience per selected webinar (event_key -> persons)."""
-    person_filter = filters.countries or filters.roles or filters.stages or filters.min_minutes is not None
-    if not person_filter:  # the peak over all persons is stored at load time
+    if filters.stored_peaks:  # the peak over all real persons is stored at load time
         stored = queries.run(con, "webinar_peaks", filters)
         return pd.Series(stored["peak_concurrent"].to_numpy(dtype=np.int64), index=stored["event_key"])
     by_slot = peaks_from_segments(queries.run(con, "audience_segments", filters))
@@ -363,3 +362,31 @@ def report_text(report: dict) -> str:
         *(f"  {k:<16} {v:>7}" for k, v in report["peak_concurrent"].items()),
     ]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    """What the live view shows for one webinar, read in one transaction (docs/metrics.md)."""
+
+    connected_now: int
+    joined_total: int  # the webinar's participants: the sum of by_role and of by_country
+    countries: int
+    peak_concurrent: int
+    has_rehearsal: bool  # shown with a banner, and counted here (never in the programme)
+    overview: Overview  # the webinar's by_country, by_role
+
+
+def live_figures(con, event_key: str, countries: pd.DataFrame, roles: pd.DataFrame) -> LiveFigures:
+    """The live view's figures of one webinar. Pass a database.Snapshot so that they all come
+    from one committed state: connected now then never exceeds the peak beside it."""
+    status = queries.run(con, "live_status", Filters(rehearsals=True), event=event_key).iloc[0]
+    has_rehearsal = bool(status["has_rehearsal"])
+    o = overview(con, Filters(events=(event_key,), rehearsals=has_rehearsal), countries, roles)
+    return LiveFigures(
+        connected_now=int(status["connected_now"]),
+        joined_total=o.kpis["participants"],
+        countries=o.kpis["countries"],
+        peak_concurrent=int(o.webinars["peak_concurrent"].iloc[0]) if len(o.webinars) else 0,
+        has_rehearsal=has_rehearsal,
+        overview=o,
+    )

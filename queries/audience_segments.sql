@@ -9,8 +9,9 @@
 -- one segment, so persons are distinct at any instant).
 -- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
 --   $series varchar[], $date_from date, $date_to date, $stages integer[],
---   $min_minutes double (an attendance shorter than this does not count).
+--   $min_minutes double (an attendance shorter than this does not count),
+--   $rehearsals boolean (count rehearsal persons).
 -- Columns: slot (webinar slot), start_offset_s, end_offset_s (seconds from the webinar's
 --   start; the segment is [start, end)).
 select slot, start_offset_s, end_offset_s
-from selected_segments($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes)
+from selected_segments($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes, $rehearsals)

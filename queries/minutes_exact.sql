@@ -6,10 +6,11 @@
 -- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
 --   $series varchar[], $date_from date, $date_to date, $stages integer[],
 --   $min_minutes double (an attendance shorter than this does not count),
+--   $rehearsals boolean (count rehearsal persons),
 --   $whole_minutes integer[] (the minutes to read; required).
 -- Columns: event_key, whole_minute, minutes (exact duration, minutes), pairs (attendances).
 select event_key, whole_minute, minutes, count(*) as pairs
-from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes)
+from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes, $rehearsals)
 where is_attended and whole_minute in (select unnest($whole_minutes))
 group by event_key, whole_minute, minutes
 order by event_key, whole_minute, minutes

@@ -5,14 +5,15 @@
 -- Grain: one row per (selected webinar, whole minute) with attended pairs.
 -- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
 --   $series varchar[], $date_from date, $date_to date, $stages integer[],
---   $min_minutes double (an attendance shorter than this does not count).
+--   $min_minutes double (an attendance shorter than this does not count),
+--   $rehearsals boolean (count rehearsal persons), $from_pairs boolean (Filters.params decides).
 -- Columns: event_key, whole_minute (minutes rounded down), pairs (attended (person, webinar) pairs).
 select event_key, whole_minute, sum(pairs) as pairs
 from selected_minutes_histogram($countries, $roles, $events, $series, $date_from, $date_to, $stages)
-where $min_minutes is null
+where not $from_pairs
 group by event_key, whole_minute
 union all
 select event_key, whole_minute, count(*)
-from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes)
-where $min_minutes is not null and is_attended
+from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes, $rehearsals)
+where $from_pairs and is_attended
 group by event_key, whole_minute

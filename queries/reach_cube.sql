@@ -6,21 +6,22 @@
 -- holding at least one person who registered for or attended a selected webinar.
 -- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
 --   $series varchar[], $date_from date, $date_to date, $stages integer[],
---   $min_minutes double (an attendance shorter than this does not count).
+--   $min_minutes double (an attendance shorter than this does not count),
+--   $rehearsals boolean (count rehearsal persons and webinars),
+--   $all_webinars, $from_pairs boolean (which facts answer: Filters.params decides).
 -- Columns: country (ISO alpha-2 or 'unknown'), role (role code), stage (1, 2 or null),
 --   first_slot (slot of the first selected webinar attended, null for registrant-only),
 --   is_participant, is_repeat (two or more selected webinars attended), is_registrant,
 --   persons (count of persons).
 with selection as (
-    select selection_mask($events, $series, $date_from, $date_to) as mask
+    select selection_mask($events, $series, $date_from, $date_to, $rehearsals) as mask
 ),
 -- All webinars, no minimum of minutes (the usual view): the stored counts.
 from_totals as (
     select country, role, stage, n_attended, is_registrant, first_slot
     from person_facts
-    where $events is null and $series is null and $date_from is null and $date_to is null
-      and $min_minutes is null
-      and person_selected(country, role, stage, $countries, $roles, $stages)
+    where $all_webinars and not $from_pairs
+      and person_selected(country, role, stage, is_rehearsal, $countries, $roles, $stages, $rehearsals)
 ),
 -- Some webinars, no minimum: the stored bitstrings of webinars attended and registered.
 from_bitstrings as (
@@ -29,18 +30,17 @@ from_bitstrings as (
         bit_count(registered & mask) > 0 as is_registrant,
         case when bit_count(attended & mask) > 0 then bit_position('1'::bit, attended & mask) - 1 end as first_slot
     from person_facts, selection
-    where ($events is not null or $series is not null or $date_from is not null or $date_to is not null)
-      and $min_minutes is null
-      and person_selected(country, role, stage, $countries, $roles, $stages)
+    where not $all_webinars and not $from_pairs
+      and person_selected(country, role, stage, is_rehearsal, $countries, $roles, $stages, $rehearsals)
 ),
--- With a minimum: the same from the pairs that meet it (slower; see BENCHMARKS.md).
+-- With a minimum or rehearsals: the same from the pairs (slower; see BENCHMARKS.md).
 from_pairs as (
     select any_value(country) as country, any_value(role) as role, any_value(stage) as stage,
         count(*) filter (where is_attended) as n_attended,
         bool_or(is_registered) as is_registrant,
         min(slot) filter (where is_attended) as first_slot
-    from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes)
-    where $min_minutes is not null
+    from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes, $rehearsals)
+    where $from_pairs
     group by person_id
 ),
 persons as (

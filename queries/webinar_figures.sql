@@ -4,7 +4,9 @@
 -- Grain: one row per selected webinar, in order of start.
 -- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
 --   $series varchar[], $date_from date, $date_to date, $stages integer[],
---   $min_minutes double (an attendance shorter than this does not count).
+--   $min_minutes double (an attendance shorter than this does not count),
+--   $rehearsals boolean (count rehearsal persons and webinars),
+--   $from_pairs boolean (count from pairs, not stored cells: Filters.params decides).
 -- Columns: event_key, slot, series, title, starts_at (UTC), event_date (programme zone),
 --   platform, registrants (persons registered), participants (persons attended),
 --   registered_attended (registered persons who attended), attendance_rate (share 0..1,
@@ -12,15 +14,15 @@
 with cells as (
     select event_id, registrants, participants, registered_attended, minutes_total
     from selected_event_cells($countries, $roles, $events, $series, $date_from, $date_to, $stages)
-    where $min_minutes is null
+    where not $from_pairs
     union all
     select event_id,
         count(*) filter (where is_registered),
         count(*) filter (where is_attended),
         count(*) filter (where is_registered and is_attended),
         coalesce(sum(minutes) filter (where is_attended), 0)
-    from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes)
-    where $min_minutes is not null
+    from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes, $rehearsals)
+    where $from_pairs
     group by event_id
 ),
 per_event as (
@@ -36,6 +38,6 @@ select e.event_key, e.slot, e.series, e.title, e.starts_at, e.event_date, e.plat
     cast(coalesce(p.registered_attended, 0) as bigint) as registered_attended,
     p.registered_attended / nullif(p.registrants, 0) as attendance_rate,
     coalesce(p.minutes_total, 0) as minutes_total
-from selected_events($events, $series, $date_from, $date_to) e
+from selected_events($events, $series, $date_from, $date_to, $rehearsals) e
 left join per_event p using (event_id)
 order by e.slot

@@ -90,6 +90,7 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     )
     database.set_programme_setting(con, "timezone", TZ)
     database.set_programme_setting(con, "title", "Tiny test programme")
+    database.reset_sequences(con)  # the rows above came with their own ids
     with database.transaction(con):
         database.refresh(con)
     return con

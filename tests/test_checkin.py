@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dashboard import queries
+from dashboard import database, queries
 from dashboard.filters import ALL
 from dashboard.live.checkin import RateLimiter, checkin_event
 from dashboard.live.checkin_page import checkin_base, checkin_url, form_page, is_local, message_page, page_link, qr_svg
@@ -87,7 +87,7 @@ def test_a_check_in_is_a_join_by_an_anonymous_person(tiny):
     assert person == [("checkin:session-aaaaaaaaaaaa", None, None, "join", datetime(2026, 10, 1, 6, 20, 30),
                        "TJ", "official")]  # fmt: skip
     status = queries.run(tiny, "live_status", ALL, event="w1")
-    assert (int(status["connected_now"][0]), int(status["joined_total"][0])) == (1, 1)
+    assert (int(status["connected_now"][0]), bool(status["has_rehearsal"][0])) == (1, False)
 
 
 def test_links_and_addresses():
@@ -176,7 +176,8 @@ def test_a_database_refusal_is_a_retry_message_and_logs_no_personal_data(monkeyp
     def refuse(*args, **kwargs):
         raise duckdb.ConstraintException('Duplicate key "identity_key: email:ann@x.org" violates primary key')
 
-    monkeypatch.setattr(api, "connection", lambda: tiny)
+    owner = database.Database(None, con=tiny)
+    monkeypatch.setattr(api, "owner", lambda: owner)
     monkeypatch.setattr(api, "store", refuse)
     with pytest.raises(api.NotStored):
         api.store_events([checkin_event("w1", "session-bbbbbbbbbbbb", "KZ", "student", datetime.now(UTC))])
@@ -189,7 +190,8 @@ def test_a_check_in_the_database_refused_shows_the_form_again(monkeypatch, tiny)
     def refuse(events):
         raise api.NotStored()
 
-    monkeypatch.setattr(api, "connection", lambda: tiny)
+    owner = database.Database(None, con=tiny)
+    monkeypatch.setattr(api, "owner", lambda: owner)
     monkeypatch.setattr(api, "store_events", refuse)
     monkeypatch.setattr(checkin, "_now", lambda: datetime(2026, 10, 1, 6, 30, tzinfo=UTC))  # w1 is open
     response = checkin._submit("en", "w1", "s" * 20, {"session": "s" * 20, "country": "KZ", "role": "student"})
@@ -202,11 +204,12 @@ def test_a_check_in_the_database_refused_shows_the_form_again(monkeypatch, tiny)
 def test_a_check_in_in_the_window_is_stored_and_answered_with_the_thanks_page(monkeypatch, tiny):
     from dashboard.live import api, checkin
 
-    monkeypatch.setattr(api, "connection", lambda: tiny)
+    owner = database.Database(None, con=tiny)
+    monkeypatch.setattr(api, "owner", lambda: owner)
     monkeypatch.setattr(checkin, "_now", lambda: datetime(2026, 10, 1, 6, 30, 15, tzinfo=UTC))
     response = checkin._submit("ru", "w1", "s" * 20, {"session": "s" * 20, "country": "KZ", "role": "student"})
     assert (response.status_code, response.headers["location"]) == (303, "/checkin?event=w1")
     assert tiny.execute("select id, occurred_at::varchar, country, role from live_events").fetchall() == [
         ("checkin:w1:" + "s" * 20, "2026-10-01 06:30:15", "KZ", "student")
     ]
-    api.refresher.wait(30)
+    owner.facts_update.wait(30)

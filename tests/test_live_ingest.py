@@ -175,11 +175,11 @@ def _joins(*people: str) -> list:
 
 def test_the_server_rebuilds_the_figures_in_the_background_once_per_burst():
     from dashboard import database
-    from dashboard.live.refresher import Refresher
+    from dashboard.facts_update import FactsUpdate
     from dashboard.live.store import store
 
     con = database.connect_memory()
-    refresher = Refresher(lambda: con)
+    refresher = FactsUpdate(lambda: con)
     assert store(con, _joins("a", "b"), refresh=False) == (2, 0)
     assert database.facts_are_stale(con) and _participants(con) == 0  # committed, not yet counted
     refresher.request()

@@ -59,7 +59,6 @@ def test_a_presenter_starts_a_webinar_from_the_live_view(tmp_path, monkeypatch):
     path = tmp_path / "empty.duckdb"
     database.connect(path).close()
     monkeypatch.setenv("REACH_DB", str(path))
-    monkeypatch.setattr(api, "_connection", None)  # the API's connection, to this database for this test
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.switch_page("views/live.py").run()
@@ -74,7 +73,7 @@ def test_a_presenter_starts_a_webinar_from_the_live_view(tmp_path, monkeypatch):
     assert not at.exception
     assert at.query_params["event"] == "live-20261126-1000"
     assert at.selectbox[0].value == "live-20261126-1000"
-    assert api.refresher.wait(30)  # its facts, rebuilt in the background
+    assert api.owner().facts_update.wait(30)  # its facts, updated in the background
     con = api.connection().cursor()
     rows = con.execute("select event_key, title, starts_at::varchar, planned_minutes, platform from events").fetchall()
     assert rows == [("live-20261126-1000", "Кластеры в зале", "2026-11-26 10:00:00", 120, "live")]

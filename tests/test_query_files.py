@@ -9,7 +9,7 @@ from dashboard.filters import Filters
 from dashboard.settings import PACKAGE_DIR, QUERIES_DIR
 
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.sql"))
-FILTERS = {"countries", "roles", "events", "series", "date_from", "date_to", "stages", "min_minutes"}
+FILTERS = set(Filters().params())  # the filters and the path they decide ($all_webinars, $from_pairs)
 OTHER_VALUES = {
     "whole_minutes": [5, 60],
     "event": "w1",

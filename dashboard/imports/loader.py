@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from dashboard import database
+from dashboard import database, writes
 from dashboard.identity import identity_key, normalise_email
 from dashboard.imports import reading, zoom_bulk
 from dashboard.imports.normalise import key, match_country, match_role
@@ -187,9 +187,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9а-я]+", "-", key(text))[:40].strip("-") or "webinar"
 
 
-def _event_ids(con: duckdb.DuckDBPyConnection, events: list[EventRef], zone: str) -> list[int]:
+def _event_ids(con: duckdb.DuckDBPyConnection, events: list[EventRef], zone: str, import_id: int) -> list[int]:
     """Each event of the file matched to an existing one (same platform id; else same title and
-    start date in the programme's zone), or created."""
+    start date in the programme's zone), or created (as this import's: removing the import
+    removes it if nothing else refers to it)."""
     ids = []
     for ev in events:
         found = []
@@ -204,20 +205,14 @@ def _event_ids(con: duckdb.DuckDBPyConnection, events: list[EventRef], zone: str
                 {"t": ev.title, "d": day}).fetchall()  # fmt: skip
         if found:
             ids.append(found[0][0])
+            # real data makes a webinar a rehearsal created a real one
+            con.execute("update events set is_rehearsal = false where event_id = $e", {"e": found[0][0]})
             continue
-        starts_at = ev.starts_at or _midnight_utc(day, zone)
-        new_id = con.execute("select coalesce(max(event_id), 0) + 1 from events").fetchall()[0][0]
         base = f"{ev.platform}-{ev.platform_event_id}" if ev.platform_event_id else f"{_slug(ev.title)}-{day}"
-        event_key, n = base, 1
-        while con.execute("select 1 from events where event_key = $k", {"k": event_key}).fetchall():
-            n += 1
-            event_key = f"{base}-{n}"
-        con.execute(
-            "insert into events (event_id, event_key, title, topic, starts_at, planned_minutes, platform, platform_event_id)"
-            " values ($id, $key, $title, $title, $start, $planned, $platform, $pid)",
-            {"id": new_id, "key": event_key, "title": ev.title, "start": starts_at, "planned": ev.planned_minutes,
-             "platform": ev.platform, "pid": ev.platform_event_id})  # fmt: skip
-        ids.append(new_id)
+        ids.append(writes.add_webinar(con, writes.Webinar(
+            key=writes.free_webinar_key(con, base), title=ev.title, topic=ev.title,
+            starts_at=ev.starts_at or _midnight_utc(day, zone), planned_minutes=ev.planned_minutes,
+            platform=ev.platform, platform_event_id=ev.platform_event_id, origin="import", import_id=import_id)))  # fmt: skip
     return ids
 
 
@@ -282,20 +277,13 @@ def _records_table(con, parsed: Parsed, event_ids: list[int], saved: tuple[dict,
 
 
 def _write(con, parsed: Parsed, result: ImportResult, file_name: str, digest: str, zone: str) -> None:
-    event_ids = _event_ids(con, parsed.events, zone)
+    import_id = writes.next_import_id(con)
+    event_ids = _event_ids(con, parsed.events, zone, import_id)
     records = _records_table(con, parsed, event_ids, saved_aliases(con))
-    import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchall()[0][0]
     con.register("import_records", records)
     try:
-        new_persons = con.execute("""
-            insert into participants (person_id, identity_key, display_name, email, organisation)
-            select (select coalesce(max(person_id), 0) from participants) + row_number() over (order by identity_key),
-                   identity_key, name, email_norm, organisation
-            from (select identity_key, any_value(name) as name, any_value(email_norm) as email_norm,
-                         any_value(organisation) as organisation
-                  from import_records group by identity_key)
-            where identity_key not in (select identity_key from participants)
-        """).fetchall()[0][0]
+        new_persons = writes.add_persons(con, """(
+            select identity_key, name, email_norm as email, organisation, false as is_rehearsal from import_records)""")
         # Zoom's country is where the platform saw the person, not a declaration: it stays on
         # the attendance rows; a sheet's or a registration report's country was declared.
         declared = parsed.format != "zoom-attendee"
@@ -308,12 +296,6 @@ def _write(con, parsed: Parsed, result: ImportResult, file_name: str, digest: st
             from import_records r join participants p using (identity_key)
             where r.is_registration
             qualify row_number() over (partition by p.person_id, r.event_id order by r.registered_at nulls last) = 1
-            on conflict (person_id, event_id) do update set
-                registered_at = coalesce(least(registrations.registered_at, excluded.registered_at), excluded.registered_at),
-                country = coalesce(registrations.country, excluded.country),
-                country_raw = coalesce(registrations.country_raw, excluded.country_raw),
-                role = coalesce(registrations.role, excluded.role),
-                role_raw = coalesce(registrations.role_raw, excluded.role_raw)
         """,
             {"source": parsed.format, "declared": declared, "import_id": import_id},
         )

@@ -6,10 +6,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from dashboard import database, queries
+from dashboard import database, queries, writes
 from dashboard.filters import ALL
 from dashboard.imports.loader import saved_aliases
-from dashboard.imports.normalise import ROLE_CODES, key, match_role
+from dashboard.imports.normalise import ROLE_CODES, match_role
 
 
 def unmatched_countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -25,14 +25,10 @@ def unmatched_roles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return texts[keep].reset_index(drop=True)
 
 
-def _save(con: duckdb.DuckDBPyConnection, aliases: str, column: str, raw: str, value: str) -> None:
-    """Save a mapping of a raw text and apply it to the imported rows and the figures, at once."""
+def _save(con: duckdb.DuckDBPyConnection, kind: str, raw: str, value: str) -> None:
+    """Save a mapping of a raw text and apply it to the stored rows and the figures, at once."""
     with database.transaction(con):
-        con.execute(f"insert or replace into {aliases} values ($k, $raw, $value)",  # noqa: S608 - fixed names
-                    {"k": key(raw), "raw": raw, "value": value})  # fmt: skip
-        for table in ("registrations", "attendance"):
-            con.execute(f"update {table} set {column} = $value where {column}_raw = $raw",  # noqa: S608
-                        {"value": value, "raw": raw})  # fmt: skip
+        writes.save_mapping(con, kind, raw, value)
         database.refresh(con)
 
 
@@ -40,11 +36,11 @@ def save_country(con: duckdb.DuckDBPyConnection, raw: str, iso2: str) -> None:
     """Map a country text to a country from now on, and in the rows already imported."""
     if not con.execute("select 1 from countries where iso2 = $c", {"c": iso2}).fetchall():
         raise ValueError(iso2)
-    _save(con, "country_aliases", "country", raw, iso2)
+    _save(con, "country", raw, iso2)
 
 
 def save_role(con: duckdb.DuckDBPyConnection, raw: str, role: str) -> None:
     """Map an occupation text to a role from now on, and in the rows already imported."""
     if role not in ROLE_CODES:
         raise ValueError(role)
-    _save(con, "role_aliases", "role", raw, role)
+    _save(con, "role", raw, role)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 
 import duckdb
@@ -20,26 +19,21 @@ from starlette.routing import Route
 
 from dashboard import database
 from dashboard.live.events import MAX_BODY_BYTES, BadRequest, TooLarge, parse_batch, zoom_webhook_event
-from dashboard.live.refresher import Refresher
 from dashboard.live.signing import Unauthorized, verify, verify_zoom, zoom_url_validation
-from dashboard.live.store import store
-from dashboard.settings import database_path, secret
+from dashboard.live.store import RehearsalRefused, store
+from dashboard.settings import secret
 
 LOG = logging.getLogger("reach.api")
-_lock = threading.Lock()
-_connection: duckdb.DuckDBPyConnection | None = None
+
+
+def owner() -> database.Database:
+    """The process's owner of the database the dashboard serves (database.for_process)."""
+    return database.for_process()
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """The process's connection to the database the dashboard serves (opened once)."""
-    global _connection  # noqa: PLW0603 - one connection per process, opened on first use
-    with _lock:
-        if _connection is None:
-            _connection = database.connect(database_path())
-        return _connection
-
-
-refresher = Refresher(lambda: connection())  # late-bound: tests replace connection()
+    """The process's connection to the database the dashboard serves."""
+    return owner().con
 
 
 class NotStored(Exception):
@@ -51,12 +45,14 @@ def store_events(events) -> tuple[int, int]:
     then have the figures rebuilt in the background, once for all batches since the last."""
     try:
         accepted, duplicates = store(connection().cursor(), events, refresh=False)
+    except RehearsalRefused:
+        raise
     except duckdb.Error as exc:
         # DuckDB's message may quote a stored value (an e-mail in a key): log only the kind
         LOG.error("storing live events failed (%s); the batch was rolled back", type(exc).__name__)
         raise NotStored() from None
     if accepted:
-        refresher.request()
+        owner().request_facts_update()
     return accepted, duplicates
 
 
@@ -68,10 +64,18 @@ def zoom_secret() -> str | None:
     return secret("REACH_ZOOM_SECRET_TOKEN")
 
 
+DRAIN_LIMIT = 4 * MAX_BODY_BYTES
+
+
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     """The raw body, refusing (TooLarge) more than `limit` bytes without reading it all."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
+        if int(declared) <= DRAIN_LIMIT:
+            # read and drop a body a little over the limit, so that the sender, still sending,
+            # reads the 413 instead of a connection reset
+            async for _ in request.stream():
+                pass
         raise TooLarge()
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -108,6 +112,9 @@ async def events(request: Request) -> JSONResponse:
         return JSONResponse(exc.json(), status_code=400)
     except NotStored:
         return _error(503, NOT_STORED)
+    except RehearsalRefused as refused:
+        return _error(409, f"webinar {refused.event_key} holds real data: a rehearsal may not be sent to it, "
+                           "nothing was written; rehearse under a new webinar key", field="rehearsal")
     return JSONResponse({"accepted": accepted, "duplicates": duplicates})
 
 

@@ -6,7 +6,7 @@ Every problem names the field and what is wrong, for a 400 answer; nothing is ha
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from dashboard.identity import identity_key
@@ -46,6 +46,7 @@ class LiveEvent:
     country_raw: str | None
     role: str | None  # role code, or None when not stated
     role_raw: str | None
+    rehearsal: bool = False  # sent by `reach live simulate`: kept apart from the programme's figures
 
 
 def _text(item: dict, key: str, where: str, required: bool = False) -> str | None:
@@ -110,12 +111,15 @@ def parse_batch(body: bytes) -> list[LiveEvent]:
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise BadRequest("events", 'must be a list: {"events": [...]}')
     items = document["events"]
+    rehearsal = document.get("rehearsal", False)
+    if not isinstance(rehearsal, bool):
+        raise BadRequest("rehearsal", "must be true or false")
     if len(items) > MAX_EVENTS:
         raise BadRequest("events", f"holds {len(items)} events; at most {MAX_EVENTS} a batch")
     seen: dict[str, LiveEvent] = {}
     for index, item in enumerate(items):
         event = parse_event(item, f"events[{index}]")
-        seen.setdefault(event.id, event)
+        seen.setdefault(event.id, replace(event, rehearsal=rehearsal))
     return list(seen.values())
 
 

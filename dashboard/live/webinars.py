@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from dashboard import database
+from dashboard import database, writes
 
 MAX_TITLE = 200
 MINUTES = (10, 600)
@@ -32,11 +32,7 @@ def new_webinar(con: duckdb.DuckDBPyConnection, title: str, starts_at: datetime,
     start = starts_at.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
     base = "live-" + start.strftime("%Y%m%d-%H%M")
     with database.transaction(con, facts=False):
-        taken = {r[0] for r in con.execute("select event_key from events where event_key like $k || '%'",
-                                           {"k": base}).fetchall()}  # fmt: skip
-        key = next(k for n in range(1, len(taken) + 2) if (k := base if n == 1 else f"{base}-{n}") not in taken)
-        con.execute("""
-            insert into events (event_id, event_key, title, starts_at, planned_minutes, platform)
-            select coalesce(max(event_id), 0) + 1, $key, $title, $start, $minutes, 'live' from events
-        """, {"key": key, "title": title, "start": start, "minutes": planned_minutes})  # fmt: skip
+        key = writes.free_webinar_key(con, base)
+        writes.add_webinar(con, writes.Webinar(key=key, title=title, starts_at=start, planned_minutes=planned_minutes,
+                                               platform="live", origin="live-view"))  # fmt: skip
     return key

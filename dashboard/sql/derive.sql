@@ -6,8 +6,11 @@
 -- dashboard/database.py then writes each table of facts/ (whole, or the rows of the set).
 
 -- Every reported interval of the persons rebuilt: imported attendance rows, and the intervals
--- of live events (a join up to the same person's next leave in that webinar; a join not left
--- yet lasts to the webinar's planned end, or its start plus 90 minutes when none is planned).
+-- of live events: a join lasts up to the same person's next leave in that webinar (a leave at
+-- the same second as the join comes before it, so it does not close it); a join never left
+-- lasts to the webinar's end: its planned end (its start plus 90 minutes when none is planned)
+-- or, when live events of the same kind (real or rehearsal) came later, the end of the second
+-- of the latest of them — whoever is connected when the last event arrives is counted there.
 create or replace temp table rebuild_attendance as
 with live as (
     select l.*,
@@ -17,15 +20,22 @@ with live as (
         ) as left_at
     from live_events l
     where $everyone or l.person_id in (select person_id from rebuild_persons)
+),
+latest_event as (   -- over every person of the webinar, not only those rebuilt
+    select event_id, is_rehearsal, max(occurred_at) + interval 1 second as last_second_end
+    from live_events
+    group by event_id, is_rehearsal
 )
 select person_id, event_id, joined_at, left_at, is_staff, staff_role, country, role
 from attendance
 where $everyone or person_id in (select person_id from rebuild_persons)
 union all
 select l.person_id, l.event_id, l.occurred_at,
-    greatest(l.occurred_at, coalesce(l.left_at, e.starts_at + to_minutes(coalesce(e.planned_minutes, 90)))),
+    coalesce(l.left_at, greatest(e.starts_at + to_minutes(coalesce(e.planned_minutes, 90)), le.last_second_end)),
     false, null, l.country, l.role
-from live l join events e using (event_id)
+from live l
+join events e on e.event_id = l.event_id
+join latest_event le on le.event_id = l.event_id and le.is_rehearsal is not distinct from l.is_rehearsal
 where l.type = 'join';
 
 create or replace temp table rebuild_registrations as
@@ -33,11 +43,13 @@ select *
 from registrations
 where $everyone or person_id in (select person_id from rebuild_persons);
 
--- Country of a person: declared at registration (the latest declaration) if any; else the
--- most frequent platform-reported country among their rows (tie: the latest row); else null.
+-- Country of a person: declared at registration (the latest declaration; registrations of
+-- unknown time count as the oldest) if any; else the most frequent platform-reported country
+-- among their rows (tie: the latest row); else null. Remaining ties: the greatest code, so
+-- that the answer never depends on the order rows happen to be read in.
 create or replace temp table person_country as
 with declared as (
-    select person_id, arg_max(country, coalesce(registered_at, timestamp '1900-01-01')) as country
+    select person_id, arg_max(country, (coalesce(registered_at, timestamp '1900-01-01'), country)) as country
     from rebuild_registrations
     where country is not null
     group by person_id
@@ -49,7 +61,7 @@ reported_counts as (
     group by person_id, country
 ),
 reported as (
-    select person_id, arg_max(country, (n_rows, last_at)) as country
+    select person_id, arg_max(country, (n_rows, last_at, country)) as country
     from reported_counts
     group by person_id
 )
@@ -59,7 +71,7 @@ left join declared d using (person_id)
 left join reported r using (person_id)
 where $everyone or p.person_id in (select person_id from rebuild_persons);
 
--- Role of a person: the most recently stated role; none stated -> 'unknown'.
+-- Role of a person: the most recently stated role (ties: the greatest code); none stated -> 'unknown'.
 create or replace temp table person_role as
 with statements as (
     select person_id, role, coalesce(registered_at, timestamp '1900-01-01') as stated_at
@@ -68,7 +80,7 @@ with statements as (
     select person_id, role, joined_at
     from rebuild_attendance where role is not null and role <> 'unknown'
 )
-select person_id, arg_max(role, stated_at) as role
+select person_id, arg_max(role, (stated_at, role)) as role
 from statements
 group by person_id;
 

@@ -45,14 +45,15 @@ create table if not exists participants (
     role          varchar not null default 'unknown'  -- derived role code
 );
 
+-- One row per (person, webinar) a file registered: two imports that both register a person
+-- keep a row each, so removing one import leaves the other's registration in place.
 create table if not exists registrations (
     person_id     integer not null,
     event_id      integer not null,
     registered_at timestamp,   -- UTC
     source        varchar,
     country       varchar,     -- declared at registration, ISO alpha-2
-    role          varchar,     -- stated at registration, role code
-    primary key (person_id, event_id)
+    role          varchar      -- stated at registration, role code
 );
 
 -- One row per reported interval [joined_at, left_at); a rejoin is another row.
@@ -137,7 +138,20 @@ create table if not exists live_events (
 );
 
 -- Persons whose derived facts are behind: live events are committed here too, and the
--- background rebuild (dashboard/live/refresher.py) brings exactly these persons up to date.
+-- background rebuild (dashboard/facts_update.py) brings exactly these persons up to date.
 create table if not exists facts_pending (
     person_id integer not null
 );
+
+-- Rehearsals (docs/metrics.md): live events sent by `reach live simulate` are marked, their
+-- persons are rehearsal persons (identity 'rehearsal:…', never a real person), and a webinar a
+-- rehearsal created is a rehearsal webinar until real data arrives for it. Figures leave all
+-- of them out unless asked to include rehearsals.
+alter table live_events add column if not exists is_rehearsal boolean default false;
+alter table participants add column if not exists is_rehearsal boolean default false;
+alter table events add column if not exists is_rehearsal boolean default false;
+-- Where a webinar came from, so that removing what created it can remove it too:
+-- 'import' (import_id), 'live' (a live event), 'live-view' (started by a presenter),
+-- 'rehearsal', 'demo', 'planned'.
+alter table events add column if not exists origin varchar;
+alter table events add column if not exists import_id integer;

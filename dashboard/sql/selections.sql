@@ -1,45 +1,52 @@
 -- Table and scalar macros over the derived facts, taking the filters described in filters.sql.
+-- Which facts a question reads (stored totals, bitstrings, cells, or pairs) is decided once, by
+-- dashboard/filters.py (Filters.params: $all_webinars, $from_pairs), never again here.
+-- A rehearsal webinar holds only rehearsal persons (a real event or an import makes it real),
+-- so the per-person facts leave rehearsal webinars out by leaving rehearsal persons out; only
+-- the lists of webinars look at the webinar's own flag.
 
 -- The selected webinars as a bitstring over slots ('1' = selected), to AND with a person's
 -- attended/registered bitstrings. Null when the programme has no webinars.
-create or replace macro selection_mask(f_events, f_series, f_date_from, f_date_to) as (
+create or replace macro selection_mask(f_events, f_series, f_date_from, f_date_to, f_rehearsals) as (
     select cast(string_agg(
-        case when event_selected(event_key, series, event_date, f_events, f_series, f_date_from, f_date_to)
+        case when event_selected(event_key, series, event_date, is_rehearsal, f_events, f_series, f_date_from, f_date_to,
+                                 f_rehearsals)
              then '1' else '0' end, '' order by slot) as bit)
     from event_facts
 );
 
 -- Webinars in the selection (person filters never remove a webinar).
-create or replace macro selected_events(f_events, f_series, f_date_from, f_date_to) as table
+create or replace macro selected_events(f_events, f_series, f_date_from, f_date_to, f_rehearsals) as table
 select *
 from event_facts
-where event_selected(event_key, series, event_date, f_events, f_series, f_date_from, f_date_to);
+where event_selected(event_key, series, event_date, is_rehearsal, f_events, f_series, f_date_from, f_date_to, f_rehearsals);
 
 -- Registered or attended (person, webinar) pairs in the selection; is_attended applies min_minutes.
-create or replace macro selected_pairs(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages, f_min_minutes) as table
-select *, coalesce(minutes >= coalesce(f_min_minutes, 0), false) as is_attended
-from pair_facts
-where event_selected(event_key, series, event_date, f_events, f_series, f_date_from, f_date_to)
-  and person_selected(country, role, stage, f_countries, f_roles, f_stages);
+create or replace macro selected_pairs(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages, f_min_minutes, f_rehearsals) as table
+select p.*, coalesce(p.minutes >= coalesce(f_min_minutes, 0), false) as is_attended
+from pair_facts p
+where event_selected(p.event_key, p.series, p.event_date, false, f_events, f_series, f_date_from, f_date_to, f_rehearsals)
+  and person_selected(p.country, p.role, p.stage, p.is_rehearsal, f_countries, f_roles, f_stages, f_rehearsals);
 
--- Pair counts per (webinar, country, role) in the selection (no minimum of minutes).
+-- Pair counts per (webinar, country, role) in the selection (no minimum of minutes; the cells
+-- hold no rehearsal persons, so figures that include rehearsals read pairs instead).
 create or replace macro selected_event_cells(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages) as table
-select *
-from event_cell_facts
-where event_selected(event_key, series, event_date, f_events, f_series, f_date_from, f_date_to)
-  and person_selected(country, role, stage, f_countries, f_roles, f_stages);
+select c.*
+from event_cell_facts c
+where event_selected(c.event_key, c.series, c.event_date, false, f_events, f_series, f_date_from, f_date_to, false)
+  and person_selected(c.country, c.role, c.stage, false, f_countries, f_roles, f_stages, false);
 
--- Attended pairs per whole minute in the selection (no minimum of minutes).
+-- Attended pairs per whole minute in the selection (no minimum of minutes, no rehearsals).
 create or replace macro selected_minutes_histogram(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages) as table
-select *
-from minutes_histogram
-where event_selected(event_key, series, event_date, f_events, f_series, f_date_from, f_date_to)
-  and person_selected(country, role, stage, f_countries, f_roles, f_stages);
+select h.*
+from minutes_histogram h
+where event_selected(h.event_key, h.series, h.event_date, false, f_events, f_series, f_date_from, f_date_to, false)
+  and person_selected(h.country, h.role, h.stage, false, f_countries, f_roles, f_stages, false);
 
 -- Merged audience segments of attended pairs in the selection.
-create or replace macro selected_segments(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages, f_min_minutes) as table
-select *
-from segment_facts
-where event_selected(event_key, series, event_date, f_events, f_series, f_date_from, f_date_to)
-  and person_selected(country, role, stage, f_countries, f_roles, f_stages)
-  and minutes >= coalesce(f_min_minutes, 0);
+create or replace macro selected_segments(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages, f_min_minutes, f_rehearsals) as table
+select s.*
+from segment_facts s
+where event_selected(s.event_key, s.series, s.event_date, false, f_events, f_series, f_date_from, f_date_to, f_rehearsals)
+  and person_selected(s.country, s.role, s.stage, s.is_rehearsal, f_countries, f_roles, f_stages, f_rehearsals)
+  and s.minutes >= coalesce(f_min_minutes, 0);

@@ -1,10 +1,10 @@
 -- Peak concurrent audience of each webinar over all persons: the running count of connected
 -- persons over time; at one instant all changes apply together, so a leave at t comes
--- before a join at t. For the webinars rebuilt.
+-- before a join at t. Rehearsal persons are left out. For the webinars rebuilt.
 with segments as (
     select event_id, start_offset_s, end_offset_s
     from segment_facts
-    where $everyone or event_id in (select event_id from rebuild_events)
+    where not is_rehearsal and ($everyone or event_id in (select event_id from rebuild_events))
 ),
 changes as (
     select event_id, at_s, sum(delta) as delta

@@ -7,7 +7,7 @@ with attended as (
 ),
 pairs as (
     select person_id, event_id, r.person_id is not null as is_registered, a.minutes
-    from (select person_id, event_id from rebuild_registrations) r
+    from (select distinct person_id, event_id from rebuild_registrations) r
     full outer join attended a using (person_id, event_id)
 )
 select
@@ -15,7 +15,8 @@ select
     coalesce(p.country, 'unknown') as country, p.role, c.stage,
     pairs.is_registered,
     pairs.minutes,   -- null: registered, did not attend
-    cast(floor(pairs.minutes) as integer) as whole_minute
+    cast(floor(pairs.minutes) as integer) as whole_minute,
+    p.is_rehearsal
 from pairs
 join participants p using (person_id)
 join event_facts e using (event_id)

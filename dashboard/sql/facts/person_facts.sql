@@ -8,7 +8,8 @@ select person_id, any_value(country) as country, any_value(role) as role, any_va
     coalesce(bitstring_agg(slot, 0, $max_slot) filter (where minutes is not null),
              bitstring('0', $max_slot + 1)) as attended,
     coalesce(bitstring_agg(slot, 0, $max_slot) filter (where is_registered),
-             bitstring('0', $max_slot + 1)) as registered
+             bitstring('0', $max_slot + 1)) as registered,
+    any_value(is_rehearsal) as is_rehearsal
 from pair_facts
 where $everyone or person_id in (select person_id from rebuild_persons)
 group by person_id

@@ -4,7 +4,8 @@
 select s.person_id, s.event_id, pf.event_key, pf.slot, pf.series, pf.event_date, pf.country, pf.role, pf.stage,
     pf.minutes,
     cast(epoch(s.seg_start) - epoch(e.starts_at) as integer) as start_offset_s,
-    cast(epoch(s.seg_end) - epoch(e.starts_at) as integer) as end_offset_s
+    cast(epoch(s.seg_end) - epoch(e.starts_at) as integer) as end_offset_s,
+    pf.is_rehearsal
 from audience_segments s
 join pair_facts pf using (person_id, event_id)
 join event_facts e using (event_id)

@@ -1,4 +1,4 @@
-"""Bringing the derived facts up to date after live events, in the background and coalesced.
+"""The facts update after live events: in the background and coalesced.
 
 The ingest API and the check-in page commit events and return at once; this thread then
 updates the facts once for everything committed since its last update — only the persons of
@@ -15,14 +15,12 @@ from collections.abc import Callable
 
 import duckdb
 
-from dashboard import database
-
-LOG = logging.getLogger("reach.refresh")
+LOG = logging.getLogger("reach.facts")
 RETRY_SECONDS = 5
 
 
-class Refresher:
-    """One background rebuild at a time; a request during a rebuild schedules one more."""
+class FactsUpdate:
+    """One background facts update at a time; a request during one schedules one more."""
 
     def __init__(self, connection: Callable[[], duckdb.DuckDBPyConnection]):
         self._connection = connection
@@ -32,6 +30,7 @@ class Refresher:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.rebuilds = 0
+        self.last_error: str | None = None
 
     def request(self) -> None:
         """Ask for a rebuild covering everything committed so far."""
@@ -39,7 +38,7 @@ class Refresher:
             self._idle.clear()
             self._wanted.set()
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="reach-refresh", daemon=True)
+                self._thread = threading.Thread(target=self._run, name="reach-facts-update", daemon=True)
                 self._thread.start()
 
     def wait(self, timeout: float) -> bool:
@@ -54,7 +53,8 @@ class Refresher:
                 self._rebuild()
             except Exception as exc:  # noqa: BLE001 - the thread must outlive a failed rebuild
                 # only the kind: a database message may quote a stored value such as an e-mail
-                LOG.error("rebuilding the figures failed (%s); retrying in %s s", type(exc).__name__, RETRY_SECONDS)
+                LOG.error("updating the figures failed (%s); retrying in %s s", type(exc).__name__, RETRY_SECONDS)
+                self.last_error = type(exc).__name__
                 time.sleep(RETRY_SECONDS)
                 self._wanted.set()
             with self._lock:
@@ -62,10 +62,13 @@ class Refresher:
                     self._idle.set()
 
     def _rebuild(self) -> None:
+        from dashboard import database  # the module that owns this object
+
         cursor = self._connection().cursor()
         try:
             with database.transaction(cursor, canonical=False):  # ingest goes on meanwhile
                 database.catch_up(cursor)
             self.rebuilds += 1
+            self.last_error = None
         finally:
             cursor.close()
