@@ -14,7 +14,8 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)  ## open the dashboard on the demo programme at http://localhost:8501
-	$(BIN)/reach serve
+	test -f data/reach.duckdb || $(BIN)/reach demo --db data/reach.duckdb
+	$(BIN)/reach serve --db data/reach.duckdb
 
 test: $(STAMP)  ## lint and run every test (browser tests need Debian's chromium)
 	$(BIN)/ruff check dashboard tests benchmarks

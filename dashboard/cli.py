@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dashboard import database, demo, queries, reach
+from dashboard import database, demo, queries, reach, writes
 from dashboard.filters import Filters
 from dashboard.imports.loader import ImportResult, import_file
 from dashboard.imports.problems import Problem
-from dashboard.live.simulate import simulate
+from dashboard.live.simulate import HoldsRealData, simulate
 from dashboard.settings import DEFAULT_PORT, DEMO_PARTICIPANTS, DEMO_SEED, SERVER_SCRIPT, database_path
 
 
@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEMO_SEED)
     p.add_argument("--db", help="database path (default: REACH_DB or data/reach.duckdb)")
 
-    p = sub.add_parser("serve", help="start the dashboard (builds the demo if there is no database)")
+    p = sub.add_parser("serve", help="start the dashboard (a new database file starts as an empty programme)")
     p.add_argument("--db")
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
 
@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--duration", type=float, default=60.0, help="seconds (default 60)")
     q.add_argument("--url", default=f"http://localhost:{DEFAULT_PORT}")
     q.add_argument("--seed", type=int)
+    q = live.add_parser("clear-rehearsals", help="remove rehearsal data completely (all, or one webinar's)")
+    q.add_argument("--event", help="webinar key (default: every webinar)")
+    q.add_argument("--db")
 
     p = sub.add_parser("report", help="print the programme's figures")
     p.add_argument("--db")
@@ -57,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--role", action="append", help="role code; repeatable")
     p.add_argument("--event", action="append", help="event key; repeatable")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--include-rehearsals", action="store_true", help="count rehearsal data too (left out by default)")
     return parser
 
 
@@ -96,9 +100,10 @@ def streamlit_command(port: int) -> list[str]:
 
 def cmd_serve(args) -> int:
     path = database_path(args.db)
-    if not path.exists():
-        print(f"No database at {path}: building the demo programme first.")
-        cmd_demo(argparse.Namespace(participants=DEMO_PARTICIPANTS, seed=DEMO_SEED, db=str(path)))
+    if not path.exists():  # a new programme starts empty: the demo is built only on purpose (reach demo)
+        database.connect(path).close()
+        print(f"New empty programme at {path}: import exports on the Data page or with `reach import --db {path}`; "
+              f"`reach demo --db {path}` fills it with the demo instead.")  # fmt: skip
     env = dict(os.environ, REACH_DB=str(path.resolve()))
     print(f"Dashboard: http://localhost:{args.port}", flush=True)
     # Become the server: a signal to `reach serve` then reaches Streamlit itself.
@@ -126,6 +131,7 @@ def report_filters(con, args) -> Filters:
         countries=_validated(upper, countries, "country code"),
         roles=_validated(args.role, roles, "role code"),
         events=_validated(args.event, events, "event key"),
+        rehearsals=bool(getattr(args, "include_rehearsals", False)),
     )
 
 
@@ -135,6 +141,8 @@ def reference_tables(con) -> tuple:
 
 
 def cmd_live(args) -> int:
+    if args.live_command == "clear-rehearsals":
+        return cmd_clear_rehearsals(args)
     secret = os.environ.get("REACH_INGEST_SECRET")
     if not secret:
         raise UsageError("set REACH_INGEST_SECRET to the server's secret to sign the events")
@@ -142,6 +150,9 @@ def cmd_live(args) -> int:
         raise UsageError("--rate and --duration must be positive")
     try:
         totals = simulate(args.url, secret, args.event, args.rate, args.duration, args.seed)
+    except HoldsRealData as refused:
+        raise UsageError(f"webinar {refused} holds real data, so a rehearsal may not be sent to it; rehearse under "
+                         f"a new key, e.g. --event rehearsal-{refused}") from None  # fmt: skip
     except (OSError, RuntimeError) as exc:
         raise UsageError(f"cannot send to {args.url}: {exc}") from exc
     print(f"Rehearsal {args.event}: sent {totals['sent']}, accepted {totals['accepted']}, "
@@ -149,11 +160,28 @@ def cmd_live(args) -> int:
     return 0
 
 
+def cmd_clear_rehearsals(args) -> int:
+    con = database.connect(database_path(args.db))
+    try:
+        with database.transaction(con):
+            removed = writes.clear_rehearsals(con, args.event)
+            writes.refresh_after_removal(con)
+    except writes.NothingToRemove as missing:
+        raise UsageError(f"no {missing} in the database") from None
+    finally:
+        con.close()
+    print(f"Rehearsal data removed: {removed.rows} live events, {removed.persons} persons, "
+          f"{removed.webinars} webinars.")  # fmt: skip
+    return 0
+
+
 def cmd_report(args) -> int:
     path = database_path(args.db)
     if not path.exists():
         raise UsageError(f"no database at {path}; build one with `reach demo`")
-    con = database.connect(path, read_only=True)
+    con, note = database.open_for_reading(path)
+    if note:
+        print(f"reach report: {note}", file=sys.stderr)
     try:
         report = reach.report(con, report_filters(con, args), *reference_tables(con))
     finally:

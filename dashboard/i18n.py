@@ -87,6 +87,21 @@ TEXT: dict[str, dict[str, str]] = {
     "col_rate": {"ru": "Явка, %", "en": "Attendance, %"},
     "col_median": {"ru": "Медиана, мин", "en": "Median, min"},
     "col_peak": {"ru": "Пик одновременно", "en": "Peak concurrent"},
+    "empty_programme": {
+        "ru": "В этой программе пока нет данных. Загрузите выгрузки платформ и листы регистрации на странице «Данные» "
+        "(или командой `reach import --db {db} ФАЙЛЫ`) — показатели появятся сразу после импорта.",
+        "en": "This programme holds no data yet. Import platform exports and registration sheets on the Data page "
+        "(or with `reach import --db {db} FILES`): the figures appear as soon as they are imported.",
+    },
+    "empty_no_participants": {
+        "ru": "В программе есть вебинары, но ещё нет ни одного участника (только регистрации или запланированные вебинары).",
+        "en": "The programme has webinars but no participants yet (registrations only, or webinars still planned).",
+    },
+    "load_demo": {"ru": "Загрузить демонстрационную программу в эту базу", "en": "Load the demo programme into this database"},
+    "load_demo_help": {
+        "ru": "Около 300 вымышленных участников из стран СНГ: чтобы посмотреть, как выглядит дашборд. Удаляет всё, что есть в этой базе.",
+        "en": "About 300 invented participants from CIS countries, to see what the dashboard looks like. Replaces whatever this database holds.",
+    },
     "empty": {
         "ru": "Под выбранные фильтры не попал ни один участник. Измените или сбросьте фильтры.",
         "en": "No participants match the selected filters. Change or reset the filters.",
@@ -128,6 +143,30 @@ TEXT: dict[str, dict[str, str]] = {
     "live_no_webinars": {"ru": "Вебинаров пока нет.", "en": "No webinars yet."},
     "live_waiting": {"ru": "Ждём первых участников…", "en": "Waiting for the first participants…"},
     "live_contrast": {"ru": "Высокий контраст", "en": "High contrast"},
+    "live_rehearsal_banner": {
+        "ru": "Репетиция: на этом вебинаре есть данные репетиции. Они показаны здесь, но не входят в показатели программы.",
+        "en": "Rehearsal: this webinar holds rehearsal data. It is shown here but is not counted in the programme's figures.",
+    },
+    "live_rehearsal_clear": {"ru": "Удалить данные репетиции", "en": "Clear rehearsal data"},
+    "live_rehearsal_cleared": {
+        "ru": "Данные репетиции удалены: событий {rows}, людей {persons}.",
+        "en": "Rehearsal data cleared: {rows} events, {persons} persons.",
+    },
+    "live_remove_webinar": {"ru": "Удалить этот вебинар", "en": "Remove this webinar"},
+    "live_remove_explain": {
+        "ru": "Вебинар «{title}» будет удалён вместе с его событиями эфира и отметками ({rows}). Импортированные данные так не удаляются — для них есть журнал импорта.",
+        "en": "Webinar “{title}” will be removed with its live events and check-ins ({rows}). Imported data is removed from the import log instead.",
+    },
+    "live_remove_confirm": {"ru": "Да, удалить вебинар", "en": "Yes, remove the webinar"},
+    "live_removed": {"ru": "Вебинар удалён.", "en": "Webinar removed."},
+    "live_remove_holds_imports": {
+        "ru": "В этом вебинаре есть импортированные данные: удалите их импорт в журнале на странице «Данные».",
+        "en": "This webinar holds imported data: remove its import from the log on the Data page.",
+    },
+    "live_waiting_key": {
+        "ru": "Вебинар «{webinar}»: ждём первого участника. Цифры появятся с первым событием.",
+        "en": "Webinar “{webinar}”: waiting for the first participant. Figures appear with its first event.",
+    },
     "live_webinar": {"ru": "Вебинар", "en": "Webinar"},
     "live_time": {"ru": "Время", "en": "Time"},
     "live_checkin_toggle": {"ru": "QR-код для отметки", "en": "Check-in QR code"},
@@ -246,7 +285,33 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Нераспознанные должности (считаются «Другие роли»)",
         "en": "Unmatched occupations (counted as other roles)",
     },
-    "nothing_unmatched": {"ru": "Всё распознано.", "en": "Everything matched."},
+    "merge_rate_help": {
+        "ru": "Строки всех импортов (после определения личности) и разные люди в них: один человек с переподключениями и регистрацией — одна запись на строку, но один человек.",
+        "en": "Rows of every import (once identified) and the distinct persons in them: a person with rejoins and a registration is several records but one person.",
+    },
+    "merge_split": {
+        "ru": "Из {persons} людей в импортах: участники {attended}, зарегистрировались и не пришли {registered}, только ведущие и спикеры {staff}.",
+        "en": "Of the {persons} persons in imports: participants {attended}, registered but never attended {registered}, staff only {staff}.",
+    },
+    "unknown_country_persons": {"ru": "Участники без страны", "en": "Participants without a country"},
+    "unknown_role_persons": {"ru": "Участники без роли", "en": "Participants without a role"},
+    "of_participants": {"ru": "{n} из {total}", "en": "{n} of {total}"},
+    "no_unmatched_texts": {"ru": "Всё распознано.", "en": "Everything matched."},
+    "unknown_without_text": {
+        "ru": "Нераспознанных текстов нет, но у {n} участников {what} не указана вовсе: в их данных нет такого столбца или ответа. Если столбец есть под другим названием, сопоставьте его при импорте.",
+        "en": "No unmatched texts, but {n} participants have no {what} stated at all: their data has no such column or answer. If a column holds it under another name, map it in the import preview.",
+    },
+    "remove_import": {"ru": "Удалить импорт", "en": "Remove an import"},
+    "remove_which": {"ru": "Какой файл", "en": "Which file"},
+    "remove_explain": {
+        "ru": "Удаляются строки этого файла, люди, которых привёл только он, и его вебинары, если на них больше ничего не ссылается. Показатели пересчитываются; файл можно импортировать снова.",
+        "en": "Removes the file's rows, the persons only it brought, and its webinars if nothing else refers to them. The figures are recalculated; the file can be imported again.",
+    },
+    "remove_confirm": {"ru": "Удалить этот импорт", "en": "Remove this import"},
+    "removed": {
+        "ru": "{file}: удалено строк {rows}, людей {persons}, вебинаров {webinars}.",
+        "en": "{file}: removed {rows} rows, {persons} persons, {webinars} webinars.",
+    },
     "raw_value": {"ru": "Как написано", "en": "As written"},
     "rows": {"ru": "Строк", "en": "Rows"},
     "persons": {"ru": "Людей", "en": "Persons"},

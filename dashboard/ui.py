@@ -15,16 +15,16 @@ import streamlit as st
 from dashboard import database, queries
 from dashboard.filters import ALL, Filters
 from dashboard.i18n import country_name, role_label, t
+from dashboard.network import is_loopback
 from dashboard.settings import LANGUAGES, database_path
 from dashboard.url_state import Choices, UrlState, parse, to_params
 
 
-@st.cache_resource(show_spinner=False)
-def connection(path: str) -> duckdb.DuckDBPyConnection:
-    """The process's one database connection (each query takes its own cursor)."""
-    # An empty database stays empty (the overview shows its empty state): the demo is built only
-    # by `reach demo` or by `reach serve` when no database file exists, never into a programme's.
-    return database.connect(path)
+def database_owner() -> database.Database:
+    """The process's owner of the database this dashboard serves (shared with the ingest API)."""
+    # An empty database stays empty (the overview shows its empty state and offers the demo);
+    # the demo is built only on purpose, never into a programme's database.
+    return database.for_process(database_path())
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class PageContext:
     roles: pd.DataFrame
     timezone: str
     programme: str
+    webinars: pd.DataFrame  # every webinar (rehearsals left out): empty when nothing is imported yet
+    database_file: str
 
 
 def _query_params() -> dict[str, list[str]]:
@@ -145,7 +147,8 @@ def _sidebar(lang: str, country_options, roles, webinars) -> Filters:
 def opened_here() -> bool:
     """Whether the browser runs on this computer (Streamlit gives no address for localhost)."""
     address = st.context.ip_address
-    return address is None or address.startswith("127.") or address == "::1"
+    # AppTest gives a stand-in object: a session with no network peer, like Streamlit's localhost
+    return is_loopback(address if isinstance(address, str) else None)
 
 
 def language() -> str:
@@ -164,7 +167,9 @@ def language() -> str:
 
 def page_context() -> PageContext:
     """Open the database, read the URL, draw the language switch and the filters."""
-    con = connection(str(database_path()))
+    owner = database_owner()
+    owner.bring_facts_up_to_date()  # never figures behind the stored rows
+    con = owner.con
     country_options = queries.run(con, "country_choices", ALL)
     countries = queries.run(con, "countries", ALL)
     roles = queries.run(con, "roles", ALL)
@@ -184,7 +189,22 @@ def page_context() -> PageContext:
         roles=roles,
         timezone=database.programme_setting(con, "timezone") or "UTC",
         programme=database.programme_setting(con, f"title_{lang}") or database.programme_setting(con, "title") or "",
+        webinars=webinars,
+        database_file=str(owner.path),
     )
+
+
+def load_demo() -> None:
+    """Fill this (empty) database with the demo programme, on a presenter's or analyst's request."""
+    from dashboard import demo
+
+    owner = database_owner()
+    cursor = owner.cursor()
+    try:
+        demo.build_demo(cursor)
+    finally:
+        cursor.close()
+    _reset()  # the filters were seeded for a programme with no webinars (dates: today)
 
 
 def plotly_config() -> dict:

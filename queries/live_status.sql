@@ -1,19 +1,25 @@
--- Question: for one webinar, how many audience persons are connected now and how many have
--- joined so far (from live events; a person is connected while their latest event is a join)?
+-- Question: for one webinar, how many audience persons are connected now (from live events: a
+-- person is connected while their latest live event is a join; at one instant a leave comes
+-- before a join), and does it hold rehearsal data?
+-- Persons whose facts the facts update has not reached yet are left out, so that read in one
+-- transaction with the facts, "connected now" never exceeds the peak beside it.
 -- Grain: one row.
--- Parameters: $event varchar (webinar key).
--- Columns: connected_now (persons), joined_total (persons), last_event_at (UTC, null without events).
+-- Parameters: $event varchar (webinar key), $rehearsals boolean (count rehearsal persons).
+-- Columns: connected_now (persons), has_rehearsal (the webinar holds rehearsal events),
+--   last_event_at (UTC, null without events).
 with events_of_webinar as (
-    select l.person_id, l.type, l.occurred_at
+    select l.person_id, l.type, l.occurred_at, l.is_rehearsal
     from live_events l join events e using (event_id)
     where e.event_key = $event
 ),
 latest as (
-    select person_id, arg_max(type, (occurred_at, type = 'leave')) as last_type
+    select person_id, arg_max(type, (occurred_at, type = 'join')) as last_type
     from events_of_webinar
+    where ($rehearsals or not is_rehearsal)
+      and person_id not in (select person_id from facts_pending)
     group by person_id
 )
 select
     (select count(*) from latest where last_type = 'join') as connected_now,
-    (select count(distinct person_id) from events_of_webinar where type = 'join') as joined_total,
+    (select count(*) > 0 from events_of_webinar where is_rehearsal) as has_rehearsal,
     (select max(occurred_at) from events_of_webinar) as last_event_at

@@ -82,7 +82,7 @@ def test_an_empty_selection_shows_an_empty_state(app):
     assert "No participants match" in at.info[0].value
 
 
-def test_an_empty_database_shows_the_empty_state(tmp_path, monkeypatch):
+def test_an_empty_database_says_how_to_import_and_offers_the_demo(tmp_path, monkeypatch):
     from dashboard import database
 
     path = tmp_path / "empty.duckdb"
@@ -92,5 +92,19 @@ def test_an_empty_database_shows_the_empty_state(tmp_path, monkeypatch):
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
-    assert metrics(at)["Participants"] == "0" and metrics(at)["Webinars"] == "0"
-    assert "No participants match" in at.info[0].value
+    assert metrics(at) == {}  # no cards of zeros for a programme that holds nothing yet
+    assert [i.value for i in at.info] == [
+        f"This programme holds no data yet. Import platform exports and registration sheets on the Data page "
+        f"(or with `reach import --db {path} FILES`): the figures appear as soon as they are imported."
+    ]
+    assert [b.label for b in at.button] == ["Load the demo programme into this database", "Reset filters"]
+    at.button[0].click().run()  # on purpose: the demo, 300 participants (docs: `reach demo`)
+    assert not at.exception
+    assert metrics(at)["Participants"] == "300"
+
+
+def test_a_filter_that_matches_nobody_says_so(app):
+    at = app(lang="en", country="UZ")  # Eve (UZ) registered for w3 and never came
+    assert not at.exception
+    assert metrics(at)["Participants"] == "0"
+    assert [i.value for i in at.info] == ["No participants match the selected filters. Change or reset the filters."]

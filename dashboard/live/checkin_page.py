@@ -12,6 +12,7 @@ import pandas as pd
 import segno
 
 from dashboard.i18n import t
+from dashboard.network import is_loopback
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
 
@@ -92,8 +93,8 @@ def checkin_base(page_url: str | None, public: str | None, network: str | None) 
 
 def is_local(url: str) -> bool:
     """Whether only this computer can open `url` (phones in the room cannot)."""
-    host = urlsplit(url).hostname or ""
-    return host == "localhost" or host.startswith("127.") or host == "::1"
+    host = urlsplit(url).hostname
+    return bool(host) and is_loopback(host)
 
 
 def qr_svg(url: str) -> str:

@@ -1,5 +1,8 @@
 """`reach live simulate`: a rehearsal webinar sent to the ingest API with proper signatures.
 
+Every batch is marked as rehearsal: the server keeps it apart from the programme's figures and
+refuses it for a webinar that holds real data (docs/metrics.md, rehearsals).
+
 Joins, rejoins and leaves of people drawn like the demo programme (countries with stage-1
 states holding most, all roles), sent in small signed batches at about `rate` events a second
 for `duration` seconds. Every event has a unique id, so a resent batch is counted once.
@@ -49,8 +52,13 @@ def rehearsal_events(rng: random.Random, event_key: str, count: int, run: str):
         }  # fmt: skip
 
 
+class HoldsRealData(Exception):
+    """The server refused the rehearsal: the webinar holds real data (the message is its key)."""
+
+
 def post(url: str, secret: str, events: list[dict]) -> dict:
-    body = json.dumps({"events": events}).encode()
+    """Send one signed batch, marked as rehearsal."""
+    body = json.dumps({"rehearsal": True, "events": events}).encode()
     stamp = int(time.time())
     request = urllib.request.Request(f"{url.rstrip('/')}/api/v1/events", data=body, method="POST", headers={
         "Content-Type": "application/json", "X-Reach-Timestamp": str(stamp),
@@ -59,6 +67,8 @@ def post(url: str, secret: str, events: list[dict]) -> dict:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
+        if error.code == 409:
+            raise HoldsRealData(events[0]["event"]) from None
         raise RuntimeError(f"the server answered {error.code}: {error.read().decode(errors='replace')}") from error
 
 

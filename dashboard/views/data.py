@@ -5,19 +5,19 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import database, queries, ui
+from dashboard import database, queries, ui, writes
 from dashboard.filters import ALL
 from dashboard.i18n import t
 from dashboard.imports import review
 from dashboard.imports.loader import analyse, import_file
 from dashboard.imports.normalise import ROLE_CODES
 from dashboard.imports.problems import FileRejected
-from dashboard.settings import database_path
 
 ZONES = ("Asia/Yekaterinburg", "Europe/Moscow", "Asia/Almaty", "Europe/Minsk", "Asia/Yerevan", "Asia/Bishkek",
          "Asia/Tashkent", "Asia/Baku", "Asia/Dushanbe", "Europe/Chisinau", "Asia/Ashgabat", "UTC")  # fmt: skip
 
-con = ui.connection(str(database_path()))
+db = ui.database_owner()
+con = db.con
 lang = ui.language()
 st.query_params.from_dict({"lang": lang} if lang != "ru" else {})
 st.title(t("data_title", lang))
@@ -119,16 +119,30 @@ with tab_import:
             show = st.success if result.status == "imported" else st.info if result.status == "unchanged" else st.error
             show(result.summary(lang))
 
+def quality_figures() -> None:
+    """How records merged into persons, and how many participants lack a country or a role:
+    figures that add up and agree with the overview (queries/data_quality.sql)."""
+    q = queries.run(con, "data_quality", ALL).iloc[0].astype(int)
+    cards = st.columns(3)
+    cards[0].metric(t("merge_rate", lang), t("merge_rate_value", lang, records=q["records"], persons=q["persons"]),
+                    help=t("merge_rate_help", lang), border=True)  # fmt: skip
+    cards[1].metric(t("unknown_country_persons", lang), t("of_participants", lang, n=q["unknown_country"],
+                    total=q["participants"]), border=True)  # fmt: skip
+    cards[2].metric(t("unknown_role_persons", lang), t("of_participants", lang, n=q["unknown_role"],
+                    total=q["participants"]), border=True)  # fmt: skip
+    st.caption(t("merge_split", lang, persons=q["persons"], attended=q["attended"], registered=q["registered_only"],
+                 staff=q["staff_only"]))  # fmt: skip
+    return q
+
+
 with tab_quality:
-    log = queries.run(con, "import_log", ALL)
-    if not log.empty:
-        st.metric(t("merge_rate", lang), t("merge_rate_value", lang, records=int(log["records"].sum()),
-                                                   persons=int(con.execute("select count(*) from participants").fetchall()[0][0])))  # fmt: skip
+    quality = quality_figures()
     countries = queries.run(con, "countries", ALL)
     st.subheader(t("unmatched_countries", lang))
     unmatched = review.unmatched_countries(con)
     if unmatched.empty:
-        st.caption(t("nothing_unmatched", lang))
+        st.caption(t("no_unmatched_texts", lang) if quality["unknown_country"] == 0
+                   else t("unknown_without_text", lang, n=quality["unknown_country"], what=t("country", lang).lower()))  # fmt: skip
     else:
         codes = [None, *countries["iso2"]]
         names = dict(zip(countries["iso2"], countries[f"name_{lang}"], strict=True))
@@ -146,7 +160,8 @@ with tab_quality:
     st.subheader(t("unmatched_roles", lang))
     roles_unmatched = review.unmatched_roles(con)
     if roles_unmatched.empty:
-        st.caption(t("nothing_unmatched", lang))
+        st.caption(t("no_unmatched_texts", lang) if quality["unknown_role"] == 0
+                   else t("unknown_without_text", lang, n=quality["unknown_role"], what=t("role", lang).lower()))  # fmt: skip
     else:
         edited = st.data_editor(
             roles_unmatched[["role_raw", "rows", "persons"]].assign(map_to=None), hide_index=True, key="roles-editor",
@@ -175,6 +190,21 @@ with tab_quality:
         }), hide_index=True)  # fmt: skip
         st.caption(t("platform_note", lang))
 
+def removal_form(log: pd.DataFrame) -> None:
+    """Undo: remove an imported file with everything only it brought (dashboard/writes.py)."""
+    choices = dict(zip(log["import_id"], log["file_name"] + " · " + log["imported_at"].astype(str).str[:16], strict=True))
+    with st.expander(t("remove_import", lang)):
+        chosen = st.selectbox(t("remove_which", lang), list(choices), format_func=choices.get, key="remove-import")
+        st.caption(t("remove_explain", lang))
+        if not st.button(t("remove_confirm", lang), key="remove-import-go"):
+            return
+        with db.write() as cursor:
+            removed = writes.remove_import(cursor, int(chosen))
+            writes.refresh_after_removal(cursor)
+        st.success(t("removed", lang, file=choices[chosen], rows=removed.rows, persons=removed.persons,
+                     webinars=removed.webinars))  # fmt: skip
+
+
 with tab_log:
     log = queries.run(con, "import_log", ALL)
     if log.empty:
@@ -185,3 +215,4 @@ with tab_log:
                   "persons": "col_persons", "new_persons": "col_new", "events": "col_events",
                   "skipped_rows": "col_skipped", "seconds": "col_seconds", "content_sha256": "col_hash"}  # fmt: skip
         st.dataframe(log[list(labels)].rename(columns={k: t(v, lang) for k, v in labels.items()}), hide_index=True)
+        removal_form(log)

@@ -11,15 +11,15 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from dashboard import database, figures, queries, reach, ui
-from dashboard.filters import ALL, Filters
+from dashboard import database, figures, queries, reach, ui, writes
+from dashboard.filters import ALL
 from dashboard.i18n import country_names, role_labels, t
-from dashboard.live import api
 from dashboard.live.checkin_page import checkin_base, checkin_url, is_local, network_address, qr_svg
 from dashboard.live.webinars import MAX_TITLE, MINUTES, WebinarProblem, new_webinar
-from dashboard.settings import database_path, public_url
+from dashboard.settings import public_url
 
-con = ui.connection(str(database_path()))
+db = ui.database_owner()
+con = db.con
 lang = ui.language()
 contrast = st.query_params.get("contrast") == "high"
 st.markdown(
@@ -56,20 +56,45 @@ def new_webinar_form() -> None:
         except WebinarProblem as problem:
             st.error(t(problem.text, lang))
             return
-    api.refresher.request()  # its facts, in the background
+    db.request_facts_update()  # its facts, in the background
     st.query_params["event"] = created
     st.rerun()
 
 
+def remove_webinar_form() -> None:
+    """On this computer only: remove a webinar started here (or by live events) by mistake."""
+    if not ui.opened_here() or key not in titles:
+        return
+    live_rows = con.cursor().execute(
+        "select count(*) from live_events l join events e using (event_id) where e.event_key = $k", {"k": key}
+    ).fetchall()[0][0]
+    with st.expander(t("live_remove_webinar", lang)):
+        st.caption(t("live_remove_explain", lang, title=titles[key], rows=live_rows))
+        if not st.button(t("live_remove_confirm", lang), key="remove-webinar"):
+            return
+        try:
+            with db.write() as cursor:
+                writes.remove_webinar(cursor, key)
+                writes.refresh_after_removal(cursor)
+        except writes.HoldsImports:
+            st.error(t("live_remove_holds_imports", lang))
+            return
+    st.query_params.pop("event", None)
+    st.toast(t("live_removed", lang))
+    st.rerun()
+
+
 webinars = queries.run(con, "live_webinars", ALL)
-if webinars.empty:
+asked = (st.query_params.get("event") or "").strip() or None
+if webinars.empty and asked is None:
     st.info(t("live_no_webinars", lang))
     new_webinar_form()
     st.stop()
-keys = list(webinars["event_key"])
-asked = st.query_params.get("event")
+# The view follows the key it was given, even before that webinar's first event creates it.
+titles = dict(zip(webinars["event_key"], webinars["title"], strict=True))
+keys = list(titles) if asked is None or asked in titles else [asked, *titles]
 key = st.selectbox(t("live_webinar", lang), keys, index=keys.index(asked) if asked in keys else 0,
-                   format_func=dict(zip(webinars["event_key"], webinars["title"], strict=True)).get)  # fmt: skip
+                   format_func=lambda k: titles.get(k, k))  # fmt: skip
 switches = st.columns([1, 1, 4])
 switches[0].toggle(t("live_contrast", lang), value=contrast, key="contrast_toggle")
 switches[1].toggle(t("live_checkin_toggle", lang), value=st.query_params.get("qr") != "off", key="qr_toggle")
@@ -83,19 +108,34 @@ countries = queries.run(con, "countries", ALL)
 roles = queries.run(con, "roles", ALL)
 
 
+def rehearsal_banner(has_rehearsal: bool) -> None:
+    """A webinar holding rehearsal data says so, and a presenter here can clear it."""
+    if not has_rehearsal:
+        return
+    st.warning(t("live_rehearsal_banner", lang), icon="🎭")
+    if ui.opened_here() and st.button(t("live_rehearsal_clear", lang), key="clear-rehearsal"):
+        with db.write() as cursor:
+            removed = writes.clear_rehearsals(cursor, key)
+            writes.refresh_after_removal(cursor)
+        st.toast(t("live_rehearsal_cleared", lang, rows=removed.rows, persons=removed.persons))
+        st.rerun()
+
+
 @st.fragment(run_every=2)
 def live_figures() -> None:
-    status = queries.run(con, "live_status", ALL, event=key).iloc[0]
-    overview = reach.overview(con, Filters(events=(key,)), countries, roles)
-    peak = int(overview.webinars["peak_concurrent"].iloc[0]) if len(overview.webinars) else 0
-    known = overview.by_country[overview.by_country["country"] != "unknown"]
+    db.bring_facts_up_to_date()
+    with db.snapshot() as snapshot:  # every figure below from the same committed state
+        live = reach.live_figures(snapshot, key, countries, roles)
+        arrivals = queries.run(snapshot, "live_arrivals", ALL, event=key)
+    rehearsal_banner(live.has_rehearsal)
+    overview = live.overview
     cards = st.columns(4)
-    cards[0].metric(t("live_connected", lang), int(status["connected_now"]))
-    cards[1].metric(t("live_joined", lang), int(status["joined_total"]))
-    cards[2].metric(t("live_countries", lang), len(known))
-    cards[3].metric(t("live_peak", lang), peak)
+    cards[0].metric(t("live_connected", lang), live.connected_now)
+    cards[1].metric(t("live_joined", lang), live.joined_total)
+    cards[2].metric(t("live_countries", lang), live.countries)
+    cards[3].metric(t("live_peak", lang), live.peak_concurrent)
     if overview.kpis["participants"] == 0:
-        st.info(t("live_waiting", lang))
+        st.info(t("live_waiting", lang) if key in titles else t("live_waiting_key", lang, webinar=key))
         return
     config = ui.plotly_config()
     left, right = st.columns([3, 2])
@@ -103,7 +143,6 @@ def live_figures() -> None:
         figures.country_map(overview.by_country, countries, lang), config=config, theme=None, key="live-map"
     )
     right.plotly_chart(figures.role_bars(overview.by_role, roles, lang), config=config, theme=None, key="live-roles")
-    arrivals = queries.run(con, "live_arrivals", ALL, event=key)
     names, labels = country_names(countries, lang), role_labels(roles, lang)
     st.subheader(t("live_arrivals", lang))
     st.dataframe(pd.DataFrame({
@@ -132,4 +171,5 @@ if st.session_state.get("qr_toggle"):
         live_figures()
 else:
     live_figures()
+remove_webinar_form()
 new_webinar_form()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import figures, reach, ui
+from dashboard.filters import ALL
 from dashboard.i18n import t
 from dashboard.kpis import cards
 
@@ -10,6 +11,13 @@ ctx = ui.page_context()
 lang = ctx.lang
 st.title(t("app_title", lang))
 st.caption(ctx.programme)
+
+if ctx.webinars.empty:  # nothing imported yet: say how to start, and offer the demo on purpose
+    st.info(t("empty_programme", lang, db=ctx.database_file), icon="ℹ️")
+    if ui.opened_here() and st.button(t("load_demo", lang), help=t("load_demo_help", lang)):
+        ui.load_demo()
+        st.rerun()
+    st.stop()
 
 overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
 cis_total = int(ctx.countries["cis_status"].isin(["member", "associate"]).sum())
@@ -20,7 +28,7 @@ for row in (kpi_cards[:4], kpi_cards[4:]):
         column.metric(card.label, card.value, card.delta, help=card.help or None, border=True)
 
 if overview.kpis["participants"] == 0:
-    st.info(t("empty", lang), icon="ℹ️")
+    st.info(t("empty" if ctx.filters != ALL else "empty_no_participants", lang), icon="ℹ️")
     st.stop()
 
 config = ui.plotly_config()
