@@ -277,3 +277,16 @@ def test_other_computers_see_only_the_live_view(browser, server):
     here, _ = open_page(browser, server + "/data", ready="input[type=file]")  # this computer: every page
     here.close()
     assert blocked == []
+
+
+def test_the_overview_at_127_0_0_1_is_this_computer(browser, server):
+    """http://127.0.0.1:PORT/ reaches the server from an IPv4 loopback address (the server may see
+    it IPv4-mapped, ::ffff:127.0.0.1): the overview and the Data page, not only the live view."""
+    loopback = server.replace("localhost", "127.0.0.1")
+    page, blocked = open_page(browser, loopback + "/?lang=en")
+    assert settled_kpis(page, "Participants")["Participants"] == "5"
+    assert page.locator("a[href$='/data']").count() == 1  # the way to the Data page is there
+    page.goto(loopback + "/data?lang=en")
+    page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
+    page.close()
+    assert blocked == []
