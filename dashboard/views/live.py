@@ -112,7 +112,7 @@ def rehearsal_banner(has_rehearsal: bool) -> None:
     """A webinar holding rehearsal data says so, and a presenter here can clear it."""
     if not has_rehearsal:
         return
-    st.warning(t("live_rehearsal_banner", lang), icon="🎭")
+    st.warning(t("live_rehearsal_banner", lang))
     if ui.opened_here() and st.button(t("live_rehearsal_clear", lang), key="clear-rehearsal"):
         with db.write() as cursor:
             removed = writes.clear_rehearsals(cursor, key)
