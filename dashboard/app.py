@@ -27,4 +27,5 @@ if everything:
         st.Page("views/data.py", title=t("data", lang), icon=":material/upload_file:", url_path="data"),
         live,
     ]
-st.navigation(pages).run()
+with ui.guarded(lang):  # never a traceback on screen
+    st.navigation(pages).run()

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import duckdb
+
 from dashboard import database, demo, queries, reach, writes
 from dashboard.filters import Filters
 from dashboard.imports.loader import ImportResult, import_file
@@ -87,7 +89,9 @@ def cmd_demo(args) -> int:
 def streamlit_command(port: int) -> list[str]:
     """The command that serves the dashboard, offline and quiet."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT),
+        # -P: the working directory is not put on the import path, so a folder of downloaded
+        # files (a streamlit.py, a pandas.py) is never run by starting the server from it
+        sys.executable, "-P", "-m", "streamlit", "run", str(SERVER_SCRIPT),
         "--server.port", str(port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
@@ -95,6 +99,8 @@ def streamlit_command(port: int) -> list[str]:
         # A set address stops Streamlit from asking an internet service for our external IP.
         "--browser.serverAddress", "localhost",
         "--client.toolbarMode", "viewer",
+        # Never a traceback in a browser (phones included): pages say what happened in words.
+        "--client.showErrorDetails", "none",
     ]  # fmt: skip
 
 
@@ -242,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (UsageError, database.DatabaseError) as exc:
         print(f"reach {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:  # a file damaged past its header fails only when read
+        path = database_path(getattr(args, "db", None))
+        print(f"reach {args.command}: the database {path} could not be read: it is damaged "
+              f"({type(exc).__name__}); restore it from a backup copy", file=sys.stderr)  # fmt: skip
         return 2
 
 

@@ -31,7 +31,13 @@ facts_lock = threading.RLock()
 
 
 class DatabaseError(Exception):
-    """A database that cannot be opened or used; the message is for the user."""
+    """A database that cannot be opened or used; the message is for the user (English, for the
+    command line); `kind` ('missing', 'in_use', 'unreadable') and `path` let a page say it in the
+    user's language."""
+
+    def __init__(self, message: str, kind: str = "unreadable", path: Path | str | None = None):
+        super().__init__(message)
+        self.kind, self.path = kind, str(path) if path is not None else None
 
 
 def _run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -48,7 +54,7 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     """Open (and if new, create) the database at `path`, with schema and reference data."""
     path = Path(path)
     if read_only and not path.exists():
-        raise DatabaseError(f"database {path} does not exist")
+        raise DatabaseError(f"database {path} does not exist", "missing", path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -57,13 +63,24 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         if "lock" in str(exc).lower():
             raise DatabaseError(
                 f"database {path} is in use by another process (a running `reach serve`?); "
-                "stop it, or work on a copy of the file"
+                "stop it, or work on a copy of the file", "in_use", path
             ) from exc
-        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
-    con.execute("set TimeZone = 'UTC'")
-    if not read_only:
-        initialise(con)
+        raise _unreadable(path, exc) from None
+    except duckdb.Error as exc:  # a damaged file fails in several ways; DuckDB's own text is never shown
+        raise _unreadable(path, exc) from None
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        if not read_only:
+            initialise(con)
+    except duckdb.Error as exc:
+        con.close()
+        raise _unreadable(path, exc) from None
     return con
+
+
+def _unreadable(path: Path, exc: Exception) -> DatabaseError:
+    return DatabaseError(f"cannot open database {path}: it is damaged or not a DuckDB database file "
+                         f"({type(exc).__name__}); restore it from a backup copy", "unreadable", path)  # fmt: skip
 
 
 def connect_memory() -> duckdb.DuckDBPyConnection:

@@ -106,6 +106,22 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Под выбранные фильтры не попал ни один участник. Измените или сбросьте фильтры.",
         "en": "No participants match the selected filters. Change or reset the filters.",
     },
+    "failure_in_use": {
+        "ru": "Файл базы данных {path} занят другой программой (запущен второй `reach serve`?). Остановите её или откройте копию файла.",
+        "en": "The database file {path} is in use by another program (a second `reach serve`?). Stop it, or open a copy of the file.",
+    },
+    "failure_damaged": {
+        "ru": "Файл базы данных {path} не читается: он повреждён. Остановите сервер и восстановите файл из резервной копии "
+        "(копии, сделанной при остановленном сервере, или `EXPORT DATABASE`) либо импортируйте выгрузки заново в новую базу (docs/deploy.md).",
+        "en": "The database file {path} cannot be read: it is damaged. Stop the server and restore the file from a backup "
+        "(a copy made while the server was stopped, or `EXPORT DATABASE`), or import the exports again into a new database (docs/deploy.md).",
+    },
+    "failure_other": {
+        "ru": "На этой странице произошла ошибка; ничего не изменено. Обновите страницу; если ошибка повторится, запишите время — "
+        "подробности в журнале сервера.",
+        "en": "Something went wrong on this page; nothing was changed. Reload the page; if it happens again, note the time: "
+        "the server log has the details.",
+    },
     "bad_url": {
         "ru": "Некоторые параметры ссылки не распознаны и пропущены: {items}",
         "en": "Some link parameters were not recognised and were ignored: {items}",

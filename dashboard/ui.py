@@ -5,8 +5,13 @@ Everything a page needs comes from `page_context()`; pages only wire it to queri
 
 from __future__ import annotations
 
+import logging
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -18,6 +23,30 @@ from dashboard.i18n import country_name, role_label, t
 from dashboard.network import is_loopback
 from dashboard.settings import LANGUAGES, database_path
 from dashboard.url_state import Choices, UrlState, parse, to_params
+
+LOG = logging.getLogger("reach.pages")
+
+
+@contextmanager
+def guarded(lang: str) -> Iterator[None]:
+    """A page's (or a fragment's) failure becomes a message in the user's language that says what
+    happened and what to do — never a traceback. The log gets the kind and place only: a
+    database's message can quote stored personal data."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the last line of defence of a page
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        LOG.error("a page failed: %s at %s:%s", type(exc).__name__, Path(frame.filename).name, frame.lineno)
+        st.error(failure_text(exc, lang))
+
+
+def failure_text(exc: Exception, lang: str) -> str:
+    """What the user reads when a page fails."""
+    if isinstance(exc, database.DatabaseError) and exc.kind == "in_use":
+        return t("failure_in_use", lang, path=exc.path)
+    if isinstance(exc, database.DatabaseError) or isinstance(exc, duckdb.Error):
+        return t("failure_damaged", lang, path=getattr(exc, "path", None) or str(database_path()))
+    return t("failure_other", lang)
 
 
 def database_owner() -> database.Database:
@@ -45,11 +74,14 @@ def _query_params() -> dict[str, list[str]]:
 
 
 def _choices(country_options: pd.DataFrame, roles: pd.DataFrame, webinars: pd.DataFrame) -> Choices:
+    dates = pd.to_datetime(webinars["event_date"]).dt.date
     return Choices(
         countries=frozenset(country_options["iso2"]),
         roles=frozenset(roles["code"]),
         events=frozenset(webinars["event_key"]),
         series=frozenset(webinars["series"].dropna()),
+        first_date=dates.min() if len(dates) else None,
+        last_date=dates.max() if len(dates) else None,
     )
 
 

@@ -25,6 +25,8 @@ class Choices:
     events: frozenset[str]
     series: frozenset[str]
     stages: frozenset[int] = frozenset({1, 2})
+    first_date: date | None = None  # the programme's first and last webinar dates (None: no webinars)
+    last_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def parse(params: Mapping[str, Sequence[str]], choices: Choices) -> UrlState:
         if raw and parsed is None:
             ignored.append(f"{name}={raw}")
         values[attr] = parsed
+    _clamp_dates(values, choices, ignored)
     if values["date_from"] and values["date_to"] and values["date_from"] > values["date_to"]:
         ignored += [f"from={values['date_from']}", f"to={values['date_to']}"]
         values["date_from"] = values["date_to"] = None
@@ -82,6 +85,26 @@ def parse(params: Mapping[str, Sequence[str]], choices: Choices) -> UrlState:
     if raw_lang and language(raw_lang) != raw_lang:
         ignored.append(f"lang={raw_lang}")
     return UrlState(lang=language(raw_lang), filters=Filters(**values), ignored=ignored)
+
+
+def _clamp_dates(values: dict, choices: Choices, ignored: list[str]) -> None:
+    """Dates against the programme's range: one beyond it on the wide side (from before the first
+    webinar, to after the last) means no limit; one that would leave no webinar at all (to before
+    the first, from after the last) is ignored and listed."""
+    first, last = choices.first_date, choices.last_date
+    if first is None or last is None:
+        return
+    date_from, date_to = values["date_from"], values["date_to"]
+    if date_from and date_from <= first:
+        values["date_from"] = None
+    elif date_from and date_from > last:
+        ignored.append(f"from={date_from}")
+        values["date_from"] = None
+    if date_to and date_to >= last:
+        values["date_to"] = None
+    elif date_to and date_to < first:
+        ignored.append(f"to={date_to}")
+        values["date_to"] = None
 
 
 def to_params(lang: str, filters: Filters) -> dict[str, list[str] | str]:

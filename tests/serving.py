@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -28,10 +29,11 @@ def free_port() -> int:
 
 def serve(db, env_extra: dict[str, str], cwd=None) -> tuple[subprocess.Popen, str]:
     """`reach serve --db db` (in the folder `cwd`) with only the settings in env_extra;
-    returns once it answers."""
+    returns once it answers. Started as a user starts it: the installed `reach` command."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS} | env_extra
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
+    reach = Path(sys.executable).parent / "reach"
+    proc = subprocess.Popen([str(reach), "serve", "--db", str(db), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd)  # fmt: skip
     url = f"http://localhost:{port}"
     deadline = time.time() + 60

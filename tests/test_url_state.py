@@ -73,6 +73,20 @@ def test_a_reversed_date_range_is_ignored():
     assert (state.filters, state.ignored) == (Filters(), ["from=2026-10-31", "to=2026-10-01"])
 
 
+def test_dates_are_checked_against_the_programme():
+    programme = Choices(**{**CHOICES.__dict__, "first_date": date(2026, 9, 24), "last_date": date(2026, 10, 29)})
+    # beyond the programme on the wide side: no limit; inside: kept
+    state = parse({"from": ["2000-01-01"], "to": ["2026-10-08"]}, programme)
+    assert (state.filters, state.ignored) == (Filters(date_to=date(2026, 10, 8)), [])
+    state = parse({"from": ["2026-10-01"], "to": ["9999-12-31"]}, programme)
+    assert (state.filters, state.ignored) == (Filters(date_from=date(2026, 10, 1)), [])
+    # a range that would leave no webinar is not understood, and said so (the link once crashed the page)
+    state = parse({"to": ["2000-01-01"]}, programme)
+    assert (state.filters, state.ignored) == (Filters(), ["to=2000-01-01"])
+    state = parse({"from": ["2027-01-01"]}, programme)
+    assert (state.filters, state.ignored) == (Filters(), ["from=2027-01-01"])
+
+
 def test_to_params_round_trips_and_leaves_defaults_out():
     filters = Filters(
         countries=("RU", "KZ"), roles=("student",), stages=(2,), date_from=date(2026, 10, 1), min_minutes=10.0

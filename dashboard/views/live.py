@@ -123,6 +123,11 @@ def rehearsal_banner(has_rehearsal: bool) -> None:
 
 @st.fragment(run_every=2)
 def live_figures() -> None:
+    with ui.guarded(lang):  # a refresh that fails says so on the screen, and the next one tries again
+        draw_live_figures()
+
+
+def draw_live_figures() -> None:
     db.bring_facts_up_to_date()
     with db.snapshot() as snapshot:  # every figure below from the same committed state
         live = reach.live_figures(snapshot, key, countries, roles)
