@@ -8,8 +8,9 @@ all. Ids come from DuckDB sequences (database.SEQUENCES), never from max(id) + 1
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -63,11 +64,11 @@ def add_webinar(con: duckdb.DuckDBPyConnection, webinar: Webinar) -> int:
     """Add a webinar under its key (which must be free); returns its id."""
     return con.execute("""
         insert into events (event_id, event_key, series, title, topic, starts_at, planned_minutes, platform,
-                            platform_event_id, origin, import_id, is_rehearsal)
+                            platform_event_id, origin, import_id, is_rehearsal, created_at)
         values (nextval('event_ids'), $key, $series, $title, $topic, $starts_at, $planned_minutes, $platform,
-                $platform_event_id, $origin, $import_id, $is_rehearsal)
+                $platform_event_id, $origin, $import_id, $is_rehearsal, $created_at)
         returning event_id
-    """, webinar.__dict__).fetchall()[0][0]  # fmt: skip
+    """, {**webinar.__dict__, "created_at": datetime.now(UTC).replace(tzinfo=None)}).fetchall()[0][0]  # fmt: skip
 
 
 def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -88,6 +89,12 @@ def save_mapping(con: duckdb.DuckDBPyConnection, kind: str, raw: str, value: str
     for table in ("registrations", "attendance", "live_events"):
         con.execute(f"update {table} set {column} = $value where {column}_raw = $raw",  # noqa: S608
                     {"value": value, "raw": raw})  # fmt: skip
+
+
+def save_column_mapping(con: duckdb.DuckDBPyConnection, signature: str, mapping: dict) -> None:
+    """Remember which column holds which field for files with this header signature."""
+    con.execute("insert or replace into column_mappings values ($s, $m)",
+                {"s": signature, "m": json.dumps(mapping, ensure_ascii=False)})  # fmt: skip
 
 
 # --- removal ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dashboard.imports.loader import import_file
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = [(FIXTURES / n).read_bytes() for n in (
     "zoom_attendee_current.csv", "webex_attendance_utf16.csv", "registration_form_cp1251.csv",
-    "mts_link_participants.xlsx", "zoom_registration.csv",
+    "mts_link_participants.xlsx", "zoom_registration.csv", "zoom_attendee_questions.csv",
 )]  # fmt: skip
 TABLES = ("participants", "registrations", "attendance", "events", "imports", "platform_figures")
 
@@ -21,10 +21,10 @@ def snapshot(con) -> list:
     return [con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in TABLES]  # noqa: S608
 
 
-def check(data: bytes) -> None:
+def check(data: bytes, mapping: dict | None = None) -> None:
     con = database.connect_memory()
     before = snapshot(con)
-    result = import_file(con, data, "fuzz.csv", zone="Europe/Moscow")
+    result = import_file(con, data, "fuzz.csv", zone="Europe/Moscow", mapping=mapping)
     assert result.status in ("imported", "rejected")
     if result.status == "rejected":
         assert result.problems, "a rejection says why"
@@ -85,6 +85,23 @@ def test_hostile_cells_in_a_sheet(name, formula):
         f"{name};a@example.org;{formula};{formula};{formula};01.10.2026",
     ]
     check("\n".join(rows).encode("utf-8"))
+
+
+@FAST
+@given(
+    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60), min_size=1, max_size=6),
+    st.dictionaries(
+        st.sampled_from(["name", "email", "country", "occupation", "join", "event"]),
+        st.one_of(st.none(), st.text(max_size=20)),
+        max_size=3,
+    ),
+)
+def test_any_mapping_of_any_zoom_report(questions, columns):
+    """Extra question columns and an analyst's mapping of a Zoom report: imported or refused
+    with a reason, never an internal error."""
+    header = ",".join(f'"{q.replace(chr(34), "")}"' for q in questions)
+    text = SAMPLES[0].decode("utf-8-sig").replace("Country/Region Name,Source Name,", f"{header},Source Name,", 1)
+    check(text.encode(), {"columns": columns})
 
 
 def test_huge_field():

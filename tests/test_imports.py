@@ -12,7 +12,8 @@ from dashboard import database, queries, reach
 from dashboard.filters import Filters
 from dashboard.imports import reading
 from dashboard.imports.loader import import_file
-from dashboard.imports.parsing import parse
+from dashboard.imports.parsing import header_fields, header_signature, mappable_fields, parse, question_fields
+from dashboard.imports.problems import FileRejected
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MOSCOW = "Europe/Moscow"
@@ -108,16 +109,19 @@ def test_registration_report_joins_the_same_webinar(con):
     got = report(con)
     assert (got["events"], got["registrants"], got["participants"], got["attendance_rate"]) == (1, 5, 5, 0.6)
     declared = con.execute(
-        "select p.identity_key, r.country from registrations r join participants p using (person_id)"
-        " where r.source = 'zoom-attendee' or r.country is not null order by 1"
+        "select p.identity_key, r.source, r.country from registrations r join participants p using (person_id)"
+        " order by 1, 2"
     ).fetchall()
-    # Armen's registration gains the country he declared; Zoom's own column is not a declaration
+    # each file keeps its own registrations (removing one import leaves the other's); Armen's
+    # registration report declares AM, Zoom's own country column is not a declaration
     assert declared == [
-        ("email:anna@example.ru", "RU"),
-        ("email:armen@example.am", "AM"),
-        ("email:erzhan@example.kz", None),
-        ("email:leyla@example.az", "AZ"),
-        ("email:olga@example.by", None),
+        ("email:anna@example.ru", "zoom-attendee", None),
+        ("email:anna@example.ru", "zoom-registration", "RU"),
+        ("email:armen@example.am", "zoom-attendee", None),
+        ("email:armen@example.am", "zoom-registration", "AM"),
+        ("email:erzhan@example.kz", "zoom-attendee", None),
+        ("email:leyla@example.az", "zoom-registration", "AZ"),
+        ("email:olga@example.by", "zoom-attendee", None),
     ]
 
 
@@ -153,17 +157,18 @@ def test_registration_sheet_in_windows_1251(con):
     # matched to the Zoom webinar by title and date; registrants Anna, Erzhan, Armen, Olga from Zoom
     # and Aigul, Yan from the form: 6 registrations, of which Anna, Erzhan and Olga came
     assert (got["events"], got["registrants"], got["attendance_rate"]) == (1, 6, 0.5)
-    declared = dict(
+    countries = dict(
         con.execute(
-            "select p.identity_key, r.country from registrations r join participants p using (person_id)"
+            "select identity_key, country from participants where person_id in (select person_id from registrations)"
         ).fetchall()
     )
-    # the form's declared countries fill the Zoom registrations of the same people
-    assert declared == {
+    # the form's declared countries are the persons' countries; Armen and Olga declared none, and
+    # Olga's comes from where Zoom saw her (BY)
+    assert countries == {
         "email:anna@example.ru": "RU",
         "email:erzhan@example.kz": "KZ",
         "email:armen@example.am": None,
-        "email:olga@example.by": None,
+        "email:olga@example.by": "BY",
         "email:aigul@example.kg": "KG",
         "email:yan@example.by": "BY",
     }
@@ -368,8 +373,9 @@ def test_broken_zoom_problems():
         (FIXTURES / "zoom_attendee_current.csv").read_text(encoding="utf-8-sig"),
         (FIXTURES / "zoom_attendee_report_2020.csv").read_text(encoding="utf-8"),
         BROKEN_ZOOM,
+        (FIXTURES / "zoom_attendee_questions.csv").read_text(encoding="utf-8-sig"),
     ],
-    ids=["current", "real-2020", "broken"],
+    ids=["current", "real-2020", "broken", "questions"],
 )
 def test_bulk_zoom_sections_follow_the_same_rules(text, monkeypatch):
     """A large Attendee Details section is read by DuckDB (zoom_bulk); the row parser and the
@@ -392,3 +398,361 @@ def test_webex_with_russian_headers_in_utf16_without_bom(con):
     got = report(con)
     # Anna 65 min, Farhod 25 min from "25 мин" with no leave time; the organiser is staff
     assert (got["participants"], got["minutes_total"], got["by_country"]) == (2, 90.0, {"unknown": 2})
+
+
+# ---------------------------------------------------------------- registration questions
+
+
+@pytest.mark.parametrize(
+    ("header", "fields"),
+    [
+        ("What is your occupation? (student, researcher, manager…)", ("occupation",)),
+        ("Сфера деятельности / должность", ("occupation",)),
+        ("Ваша  должность?", ("occupation",)),
+        ("Род деятельности:", ("occupation",)),
+        ("Профессия", ("occupation",)),
+        ("Занятость", ("occupation",)),
+        ("Current job title", ("occupation",)),
+        ("Position / Должность", ("occupation",)),
+        ("Role in organisation", ("occupation",)),
+        ("Роль в организации", ("occupation",)),
+        ("Статус (студент / преподаватель / сотрудник)", ("occupation",)),
+        ("Status (student, employed, retired)", ("occupation",)),
+        ("Должность в организации", ("occupation",)),  # the field named first decides
+        ("Country of residence", ("country",)),
+        ("Страна проживания (для статистики)", ("country",)),
+        ("В какой стране вы живёте?", ("country",)),
+        ("Государство", ("country",)),
+        ("Country of your organisation", ("country",)),
+        ("Organization name", ("organisation",)),
+        ("Место работы (организация)", ("organisation",)),
+        ("Name of your university", ("organisation",)),
+        ("Employer", ("organisation",)),
+        ("Учреждение / ВУЗ", ("organisation",)),
+        ("Место  работы/учёбы", ("organisation",)),
+        ("Место работы, должность", ("organisation", "occupation")),  # one answer feeds both
+        ("Company and job title", ("organisation", "occupation")),
+        ("Организация и страна", ("organisation",)),  # a country is never read from a combined answer
+        # not questions about the person, or the platform's meeting role
+        ("Role", ()),
+        ("Роль", ()),
+        ("User Role", ()),
+        ("Роль участника", ()),
+        ("Approval Status", ()),
+        ("Статус заявки", ()),
+        ("Title", ()),  # an exact synonym of the occupation, never a word of a question
+        ("Webinar title", ()),
+        ("Role in Purchase Process", ()),
+        ("No. of Employees", ()),
+        ("Company size", ()),
+        ("Размер компании", ()),
+        ("Тип организации (вуз, НКО, бизнес)", ()),
+        ("Код страны", ()),
+        ("Phone (with country code)", ()),
+        ("E-mail организации", ()),
+        ("Industry", ()),
+        ("Страница ВКонтакте", ()),
+        ("Государственный служащий?", ()),
+        ("Профессиональные интересы", ()),
+        ("Is Guest", ()),
+        ("Source Name", ()),
+        ("Как вы узнали о вебинаре?", ()),
+        ("Страна " + "." * 300, ()),  # a long cell of text is not a header
+    ],
+)
+def test_question_fields(header, fields):
+    assert question_fields(header) == fields
+
+
+def names(row: list, **mapping) -> dict[str, str]:
+    """header_fields as field -> header, for reading the expectations."""
+    return {f: row[i] for f, i in header_fields(row, mapping or None).items()}
+
+
+def test_exact_synonyms_come_before_the_words_of_a_question():
+    zoom = ["Attended", "User Name (Original Name)", "Email", "Organization name", "Job Title", "Организация",
+            "Country/Region", "Is Guest", "Country/Region Name"]  # fmt: skip
+    assert names(zoom) == {
+        "attended": "Attended",
+        "name": "User Name (Original Name)",
+        "email": "Email",
+        "occupation": "Job Title",
+        "organisation": "Организация",  # an exact synonym, although "Organization name" comes first
+        "country": "Country/Region",  # a registration field: declared, before Zoom's Country/Region Name
+    }
+    mts_link = ["Имя", "Фамилия", "Email", "Роль", "Место работы (организация)", "Сфера деятельности / должность",
+                "Страна проживания (для статистики)"]  # fmt: skip
+    assert names(mts_link) == {
+        "first_name": "Имя",
+        "last_name": "Фамилия",
+        "email": "Email",
+        "meeting_role": "Роль",  # the platform's meeting role, never the occupation
+        "organisation": "Место работы (организация)",
+        "occupation": "Сфера деятельности / должность",
+        "country": "Страна проживания (для статистики)",
+    }
+    assert names(["Name", "Email", "Title", "What is your occupation?"]) == {
+        "name": "Name",
+        "email": "Email",
+        "occupation": "Title",  # as before: Title alone is the occupation
+    }
+    assert names(["Name", "User Role", "Country/Region Name"]) == {
+        "name": "Name",
+        "meeting_role": "User Role",
+        "country": "Country/Region Name",  # Zoom's own column, when no other names a country
+    }
+
+
+QUESTIONS = "zoom_attendee_questions.csv"
+
+
+def test_zoom_attendee_questions_are_read_for_each_record():
+    """A registration gets the country the person declared; an attendance the country Zoom saw."""
+    parsed = parse(reading.read((FIXTURES / QUESTIONS).read_bytes()), MOSCOW)
+    records = parsed.arrow().to_pylist()
+    assert [
+        (r["line"], r["is_registration"], r["occupation_raw"], r["organisation"], r["country_raw"],
+         r["is_country_declared"])
+        for r in records
+    ] == [
+        (7, False, None, None, "Russian Federation", False),  # host
+        (10, False, None, None, "Russian Federation", False),  # panelist
+        (13, True, "PhD student", "Al-Farabi KazNU", "Казахстан", True),
+        (13, False, "PhD student", "Al-Farabi KazNU", "Kazakhstan", False),
+        (14, False, "PhD student", "Al-Farabi KazNU", "Kazakhstan", False),  # rejoin, no registration time
+        (15, True, "Researcher, Institute of Economics", "NAS RA Institute of Economics", "Армения", True),
+        (15, False, "Researcher, Institute of Economics", "NAS RA Institute of Economics", "Armenia", False),
+        (16, True, "Head of investment department", "Uzinvest", "Узбекистан", True),
+        (16, False, "Head of investment department", "Uzinvest", "Russian Federation", False),  # seen elsewhere
+        (17, False, "Head of investment department", "Uzinvest", "Russian Federation", False),
+        (18, True, "экономист банка", "Беларусбанк", "Беларусь", True),
+        (18, False, "экономист банка", "Беларусбанк", "Belarus", False),
+        (19, True, None, None, None, True),  # answered nothing
+        (19, False, None, None, "Kyrgyzstan", False),
+        (20, True, "manager", "SOCAR", "Азербайджан", True),  # registered, did not come
+        (21, False, None, None, "Tajikistan", False),  # guest
+        (24, False, None, None, "Turkmenistan", False),  # Other Attended
+    ]  # fmt: skip
+    assert parsed.mapping == {
+        "attended": "Attended",
+        "name": "User Name (Original Name)",
+        "first_name": "First Name",
+        "last_name": "Last Name",
+        "email": "Email",
+        "registered_at": "Registration Time",
+        "join": "Join Time",
+        "leave": "Leave Time",
+        "duration": "Time in Session (minutes)",
+        "occupation": "What is your occupation? (student, researcher, manager…)",
+        "country": "Страна проживания (для статистики)",
+        "organisation": "Organization name",
+    }
+    assert parsed.extra_headers == ["Approval Status", "Is Guest", "Source Name"]  # Country/Region Name is used
+
+
+def test_zoom_attendee_questions_give_roles(con):
+    result = load(con, QUESTIONS, zone=MOSCOW)
+    assert (result.status, result.rows_read, result.records, result.persons) == ("imported", 12, 17, 10)
+    persons = con.execute("select identity_key, role from participants order by identity_key").fetchall()
+    assert persons == [
+        ("email:aibek@example.kg", "unknown"),  # answered nothing
+        ("email:bakhrom@example.uz", "executive"),  # Head of …
+        ("email:dina@example.kz", "student"),  # PhD student
+        ("email:gayane@example.am", "scientist"),  # Researcher, …
+        ("email:host@perm.example", "unknown"),
+        ("email:olga.k@example.by", "economist"),  # экономист банка
+        ("email:rashad@example.az", "other"),  # manager: no rule, listed for review
+        ("email:speaker@perm.example", "unknown"),
+        ("name:гость без регистрации", "unknown"),
+        ("name:зритель трансляции", "unknown"),
+    ]
+    got = report(con)
+    # participants: Dina, Gayane, Bakhrom, Olga, Aibek, the guest, the viewer (Rashad did not come)
+    assert {k: got[k] for k in ("participants", "registrants", "minutes_total", "by_role")} == {
+        "participants": 7,
+        "registrants": 6,
+        "minutes_total": 368.0,  # Dina 20+35, Gayane 68, Bakhrom 15:05-16:05 merged 60, Olga 30, Aibek 75, 30, 50
+        "by_role": {"economist": 1, "executive": 1, "scientist": 1, "student": 1, "unknown": 3},
+    }
+    seen = con.execute(
+        "select distinct p.identity_key, a.country from attendance a join participants p using (person_id)"
+        " where p.identity_key like 'email:b%' or p.identity_key like 'email:d%'  order by 1"
+    ).fetchall()
+    assert seen == [("email:bakhrom@example.uz", "RU"), ("email:dina@example.kz", "KZ")]  # where Zoom saw them
+
+
+def test_zoom_attendee_declared_country_is_the_persons_country(con):
+    load(con, QUESTIONS, zone=MOSCOW)
+    persons = con.execute("select identity_key, country from participants order by identity_key").fetchall()
+    assert persons == [
+        ("email:aibek@example.kg", "KG"),  # declared nothing: where Zoom saw him
+        ("email:bakhrom@example.uz", "UZ"),  # declared Узбекистан; Zoom saw Russian Federation
+        ("email:dina@example.kz", "KZ"),
+        ("email:gayane@example.am", "AM"),
+        ("email:host@perm.example", "RU"),
+        ("email:olga.k@example.by", "BY"),
+        ("email:rashad@example.az", "AZ"),  # did not come: only his declaration
+        ("email:speaker@perm.example", "RU"),
+        ("name:гость без регистрации", "TJ"),
+        ("name:зритель трансляции", "TM"),
+    ]
+
+
+def test_zoom_registration_report_questions(con):
+    text = (FIXTURES / "zoom_registration.csv").read_text(encoding="utf-8")
+    text = text.replace(",Страна,Должность", ',Country of residence,"Сфера деятельности / должность"')
+    result = import_file(con, text.encode(), "registration.csv", zone=MOSCOW)
+    assert (result.status, result.format, result.records) == ("imported", "zoom-registration", 3)
+    assert con.execute(
+        "select p.identity_key, r.country, r.role from registrations r join participants p using (person_id) order by 1"
+    ).fetchall() == [
+        ("email:anna@example.ru", "RU", "executive"),
+        ("email:armen@example.am", "AM", "scientist"),
+        ("email:leyla@example.az", "AZ", "economist"),
+    ]
+
+
+def quoted(*cells: str) -> str:
+    """A row as the older Zoom layout writes it, every cell in quotes."""
+    return ",".join(f'"{c}"' for c in cells)
+
+
+OLDER_LAYOUT = "\n".join([
+    "Attendee Report,",
+    'Report Generated:,"Apr 09, 2020 8:50 PM"',
+    "Topic,Webinar ID,Actual Start Time,Actual Duration (minutes),# Registered,# Cancelled,Unique Viewers,"
+    "Total Users,Max Concurrent Views",
+    'Кластеры,328-972-509,"Mar 28, 2020 8:00 AM", 60, 2, 0,2,2,2',
+    "Attendee Details,",
+    quoted("Attended", "First Name", "Last Name", "Email", "Registration Time", "Approval Status", "Join Time",
+           "Leave Time", "Time in Session (minutes)", "Country/Region Name",
+           "Род деятельности (студент, преподаватель…)", "Country of residence"),
+    quoted("Yes", "Anna", "Ivanova", "anna@example.ru", "Mar 20, 2020 10:00:00", "approved", "Mar 28, 2020 08:00:00",
+           "Mar 28, 2020 09:00:00", "60", "Russian Federation", "аспирант", "Russia"),
+    quoted("Yes", "Ержан", "Ахметов", "erzhan@example.kz", "Mar 21, 2020 10:00:00", "approved",
+           "Mar 28, 2020 08:10:00", "Mar 28, 2020 08:40:00", "30", "Russian Federation", "доцент", "Kazakhstan"),
+])  # fmt: skip
+
+
+def test_zoom_older_layout_questions():
+    parsed = parse(reading.read(OLDER_LAYOUT.encode()), "UTC")
+    assert [
+        (r["line"], r["is_registration"], r["occupation_raw"], r["country_raw"], r["is_country_declared"])
+        for r in parsed.arrow().to_pylist()
+    ] == [
+        (7, True, "аспирант", "Russia", True),
+        (7, False, "аспирант", "Russian Federation", False),
+        (8, True, "доцент", "Kazakhstan", True),
+        (8, False, "доцент", "Russian Federation", False),
+    ]
+
+
+# ---------------------------------------------------------------- an analyst's mapping, any format
+
+RENAMED_ZOOM = (
+    (FIXTURES / "zoom_attendee_current.csv")
+    .read_text(encoding="utf-8-sig")
+    .replace(",Организация,Должность,", ",Где вы работаете?,Должность,")
+)
+
+
+def attendee_people(parsed) -> list[tuple]:
+    return sorted({(r["line"], r["organisation"], r["occupation_raw"]) for r in parsed.arrow().to_pylist()
+                   if 13 <= r["line"] <= 18})  # fmt: skip
+
+
+def test_a_mapping_names_a_zoom_column():
+    rows = reading.read(RENAMED_ZOOM.encode())
+    unmapped = parse(rows, MOSCOW)
+    assert ("organisation" in unmapped.mapping, unmapped.extra_headers) == (
+        False,
+        ["Approval Status", "Is Guest", "Где вы работаете?", "Source Name"],
+    )
+    mapping = {"columns": {"organisation": "Где вы работаете?", "occupation": None}}  # None: no column
+    parsed = parse(rows, MOSCOW, mapping)
+    assert (parsed.format, parsed.problems, parsed.extra_headers) == (
+        "zoom-attendee",
+        [],
+        ["Approval Status", "Is Guest", "Должность", "Source Name"],
+    )
+    assert attendee_people(parsed) == [
+        (13, "ПНИПУ", None),
+        (14, "ПНИПУ", None),
+        (15, "КазНУ", None),
+        (16, "ЕГУ", None),
+        (17, None, None),
+        (18, "Минэкономики", None),
+    ]
+    with pytest.raises(FileRejected) as rejected:
+        parse(rows, MOSCOW, {"columns": {"organisation": "Организация"}})
+    assert [(p.code, p.column) for p in rejected.value.problems] == [("bad_mapping", "Организация")]
+
+
+def webex(*rows: list[str]) -> bytes:
+    """A Webex attendance report as Webex writes it: UTF-16 with a BOM, tabs, cells as ="…"."""
+    lines = ["\t".join(f'="{c}"' for c in row) for row in rows]
+    return "\r\n".join(lines).encode("utf-16")
+
+
+WEBEX_WITH_A_QUESTION = webex(
+    ["Meeting Name", "Start Time", "Name", "Email", "Join time", "Leave time", "Duration", "Role", "Country",
+     "Чем вы занимаетесь?"],
+    ["Кластеры", "10/08/2026 11:00 AM", "Anna Ivanova", "anna@example.ru", "10/08/2026 11:02 AM",
+     "10/08/2026 12:07 PM", "65 mins", "Attendee", "Russia", "преподаватель вуза"],
+    ["Кластеры", "10/08/2026 11:00 AM", "Host Perm", "host@perm.example", "10/08/2026 10:50 AM",
+     "10/08/2026 12:30 PM", "100 mins", "Host", "Russia", ""],
+    ["Кластеры", "10/08/2026 11:00 AM", "Dilnoza Karimova", "dilnoza@example.uz", "10/08/2026 11:10 AM",
+     "10/08/2026 11:40 AM", "30 mins", "Attendee", "Uzbekistan", "студентка"],
+)  # fmt: skip
+
+
+def test_a_mapped_webex_column_gives_the_roles(con):
+    assert parse(reading.read(WEBEX_WITH_A_QUESTION), MOSCOW).extra_headers == ["Чем вы занимаетесь?"]
+    assert mappable_fields("webex") == ("name", "email", "country", "organisation", "occupation")
+    # the report's own columns (join, leave…) stay as they are, whatever a mapping says of them
+    mapping = {"columns": {"occupation": "Чем вы занимаетесь?", "join": "Leave time"}}
+    result = import_file(con, WEBEX_WITH_A_QUESTION, "webex.csv", zone=MOSCOW, mapping=mapping)
+    assert (result.status, result.format, result.records) == ("imported", "webex", 3)
+    assert con.execute("select identity_key, role from participants order by 1").fetchall() == [
+        ("email:anna@example.ru", "scientist"),
+        ("email:dilnoza@example.uz", "student"),
+        ("email:host@perm.example", "unknown"),
+    ]
+    assert report(con)["minutes_total"] == 95.0  # 65 + 30, joins read from Join time; the host is staff
+
+
+def test_a_webex_mapping_of_a_missing_column_is_refused(con):
+    mapping = {"columns": {"occupation": "Род занятий"}}
+    result = import_file(con, WEBEX_WITH_A_QUESTION, "webex.csv", zone=MOSCOW, mapping=mapping)
+    assert (result.status, [(p.code, p.column) for p in result.problems]) == (
+        "rejected",
+        [("bad_mapping", "Род занятий")],
+    )
+
+
+def test_a_mapping_names_mts_link_columns_below_its_title_lines():
+    rows = reading.read((FIXTURES / "mts_link_participants.xlsx").read_bytes())
+    swapped = {"columns": {"organisation": "Должность", "occupation": "Организация"}}
+    parsed = parse(rows, MOSCOW, swapped)
+    assert (parsed.format, parsed.mapping["organisation"], parsed.mapping["occupation"]) == (
+        "mts-link",
+        "Должность",
+        "Организация",
+    )
+    assert sorted({(r["email"], r["organisation"], r["occupation_raw"]) for r in parsed.arrow().to_pylist()}) == [
+        ("anna@example.ru", "Генеральный директор", "ПНИПУ"),
+        ("moderator@programme.example", None, None),
+        ("timur@example.tj", "доцент", "ТТУ"),
+        ("гость", None, None),  # "гость" is no e-mail: the loader knows the guest by name
+    ]
+
+
+def test_header_signature():
+    parsed = parse(reading.read((FIXTURES / "zoom_attendee_current.csv").read_bytes()), MOSCOW)
+    assert header_signature(parsed) == (
+        "Attended|Country/Region Name|Email|First Name|Join Time|Last Name|Leave Time|Registration Time|"
+        "Time in Session (minutes)|User Name (Original Name)|Должность|Организация|Approval Status|Is Guest|Source Name"
+    )
+    sheet = parse(reading.read("ФИО;E-mail;Откуда узнали;Вебинар;Дата\nИванова;a@example.org;друзья;В1;01.10.2026\n"
+                               .encode()), MOSCOW)  # fmt: skip
+    assert header_signature(sheet) == "E-mail|Вебинар|Дата|ФИО|Откуда узнали"

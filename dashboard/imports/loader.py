@@ -20,7 +20,7 @@ from dashboard import database, writes
 from dashboard.identity import identity_key, normalise_email
 from dashboard.imports import reading, zoom_bulk
 from dashboard.imports.normalise import key, match_country, match_role
-from dashboard.imports.parsing import EventRef, Parsed, header_fields, parse, parse_zoom
+from dashboard.imports.parsing import EventRef, Parsed, columns_found, header_fields, parse, parse_zoom
 from dashboard.imports.problems import FileRejected, Problem
 
 
@@ -101,7 +101,7 @@ def _zoom_in_bulk(data: bytes, zone: str) -> Parsed | None:
         return None
     parsed.table, rows = bulk
     parsed.rows_read += rows
-    parsed.mapping = {f: str(header[i]) for f, i in cols.items()}
+    parsed.mapping, parsed.extra_headers = columns_found(header, cols, parsed.format)
     parsed.problems.sort(key=lambda problem: problem.line or 0)
     event = parsed.events[0]
     if event.starts_at is None:
@@ -263,7 +263,8 @@ def _records_table(con, parsed: Parsed, event_ids: list[int], saved: tuple[dict,
                                             "event_id": pa.array(event_ids, pa.int32())}))  # fmt: skip
         return con.sql("""
             select i.identity_key, i.email_norm, r.name, r.organisation, e.event_id, r.country_raw, c.iso2 as country,
-                   r.occupation_raw, o.role, r.staff_role, r.registered_at, r.is_registration, r.joined_at, r.left_at
+                   r.occupation_raw, o.role, r.staff_role, r.registered_at, r.is_registration, r.joined_at, r.left_at,
+                   r.is_country_declared
             from raw_records r
             join identity_map i on i.email is not distinct from r.email and i.name is not distinct from r.name
             join event_map e on e.event = r.event
@@ -284,20 +285,20 @@ def _write(con, parsed: Parsed, result: ImportResult, file_name: str, digest: st
     try:
         new_persons = writes.add_persons(con, """(
             select identity_key, name, email_norm as email, organisation, false as is_rehearsal from import_records)""")
-        # Zoom's country is where the platform saw the person, not a declaration: it stays on
-        # the attendance rows; a sheet's or a registration report's country was declared.
-        declared = parsed.format != "zoom-attendee"
+        # A country the person declared (a registration form, a sheet, a registration question)
+        # goes on the registration; one the platform saw (Zoom's Country/Region Name) stays on the
+        # attendance rows (docs/metrics.md: a declaration comes first).
         con.execute(
             """
             insert into registrations (person_id, event_id, registered_at, source, country, role, country_raw, role_raw, import_id)
             select p.person_id, r.event_id, r.registered_at, $source,
-                   case when $declared then r.country end, r.role,
-                   case when $declared then r.country_raw end, r.occupation_raw, $import_id
+                   case when r.is_country_declared then r.country end, r.role,
+                   case when r.is_country_declared then r.country_raw end, r.occupation_raw, $import_id
             from import_records r join participants p using (identity_key)
             where r.is_registration
             qualify row_number() over (partition by p.person_id, r.event_id order by r.registered_at nulls last) = 1
         """,
-            {"source": parsed.format, "declared": declared, "import_id": import_id},
+            {"source": parsed.format, "import_id": import_id},
         )
         con.execute(
             """

@@ -8,6 +8,7 @@ million-row export stays within memory and time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,9 +21,11 @@ from dashboard.imports.reading import Rows, clean, cleaned
 from dashboard.imports.times import add_minutes, parse_minutes, parse_time
 
 RECORD_FIELDS = (
-    "line", "event", "email", "name", "organisation", "country_raw", "occupation_raw", "staff_role",
-    "registered_at", "is_registration", "joined_at", "left_at",
+    "line", "event", "email", "name", "organisation", "occupation_raw", "staff_role",
+    "country_raw", "is_country_declared", "registered_at", "is_registration", "joined_at", "left_at",
 )  # fmt: skip
+# is_country_declared: the person stated country_raw (a form, a registration question), as
+# opposed to Zoom's Country/Region Name, which is where the platform saw them.
 
 # Header synonyms (compared by normalise.key). The platform's own role column is the meeting
 # role (host, panelist, attendee): it decides staff versus audience, never the occupation.
@@ -61,9 +64,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "country": (
         "страна",
         "country",
-        "country/region name",
         "country/region",
-        "country region name",
         "страна проживания",
         "страна участника",
     ),
@@ -135,6 +136,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "attended": ("attended", "присутствовал", "участвовал"),
 }
 _HEADER = {key(s): f for f, names in SYNONYMS.items() for s in names}
+# Zoom's own country column: where Zoom saw the person. It is the country column only when no
+# other column names one (a registration question "Страна" or "Country/Region" is declared).
+PLATFORM_COUNTRY = frozenset({"country/region name", "country region name"})
+# What an analyst's mapping may change in a platform's report (Zoom, Webex, MTS Link): who the
+# person is and what they said about themselves; the report's own structure stays as it is.
+PERSON_FIELDS = ("name", "first_name", "last_name", "middle_name", "email", "country", "organisation", "occupation")
+SHEET_FIELDS = ("name", "email", "country", "organisation", "occupation", "event", "date", "join", "leave",
+                "duration", "registered_at", "meeting_role")  # fmt: skip
 JOINED_AT = RECORD_FIELDS.index("joined_at")
 STAFF_WORDS = {
     "host": "host", "ведущий": "host", "организатор": "host", "organizer": "host", "administrator": "host",
@@ -169,12 +178,13 @@ class Parsed:
     rows_read: int = 0
     extra_headers: list[str] = field(default_factory=list)  # columns not used
 
-    def registration(self, person: tuple, registered_at: datetime | None) -> None:
-        """person: (line, event, email, name, organisation, country_raw, occupation_raw, staff_role)."""
-        self.rows.append((*person, registered_at, True, None, None))
+    def registration(self, person: tuple, country: tuple, registered_at: datetime | None) -> None:
+        """person: (line, event, email, name, organisation, occupation_raw, staff_role);
+        country: (country_raw, is_country_declared)."""
+        self.rows.append((*person, *country, registered_at, True, None, None))
 
-    def attendance(self, person: tuple, joined_at: datetime, left_at: datetime) -> None:
-        self.rows.append((*person, None, False, joined_at, left_at))
+    def attendance(self, person: tuple, country: tuple, joined_at: datetime, left_at: datetime) -> None:
+        self.rows.append((*person, *country, None, False, joined_at, left_at))
 
     @property
     def records(self) -> dict[str, list]:
@@ -189,7 +199,8 @@ class Parsed:
         own = pa.table({
             "line": pa.array(r["line"], pa.int64()), "event": pa.array(r["event"], pa.int32()),
             **{name: pa.array(_texts(r[name]), pa.string())
-               for name in ("email", "name", "organisation", "country_raw", "occupation_raw", "staff_role")},
+               for name in ("email", "name", "organisation", "occupation_raw", "staff_role", "country_raw")},
+            "is_country_declared": pa.array(r["is_country_declared"], pa.bool_()),
             "registered_at": pa.array(r["registered_at"], stamp), "is_registration": pa.array(r["is_registration"], pa.bool_()),
             "joined_at": pa.array(r["joined_at"], stamp), "left_at": pa.array(r["left_at"], stamp),
         })  # fmt: skip
@@ -221,21 +232,146 @@ class _Times:
         return moment
 
 
-def header_fields(row: list, override: dict[str, str] | None = None) -> dict[str, int]:
-    """Which field each column holds (first column wins), by synonyms or an explicit mapping."""
-    found: dict[str, int] = {}
+# Registration questions are recognised by their words, whatever else the header says ("What is
+# your occupation? (student, researcher, manager…)", "Страна проживания (для статистики)"). A
+# phrase is matched on whole words of the header outside its parentheses, which hold examples.
+_QUESTION_WORDS: dict[str, tuple[str, ...]] = {
+    "occupation": (
+        r"roles? (?:in|at|within) (?:(?:your|the|an?|my) )?(?:organi[sz]ations?|compan(?:y|ies)|institutions?|work|team)",
+        r"рол[ьи] в (?:организации|компании|учреждении|коллективе|команде)",
+        r"(?:сфер[аыуе]|род|рода|вид|вида) деятельности",
+        r"occupations?", r"professions?", r"positions?", r"jobs?",
+        r"должност\w*", r"професси(?:я|и|ю|ей)", r"занятост\w*",
+    ),
+    "country": (r"countr(?:y|ies)", r"стран(?:а|ы|у|е|ой)?", r"государств(?:о|а|у|е|ом)?"),
+    "organisation": (
+        r"organi[sz]ations?", r"compan(?:y|ies)", r"employers?", r"institutions?", r"universit(?:y|ies)",
+        r"affiliations?", r"организаци(?:я|и|ю|ей)", r"мест(?:о|а|е) работы", r"учреждени(?:е|я|ю|ем|и)",
+        r"вуз(?:а|у|е|ом)?", r"компани(?:я|и|ю|ей)",
+    ),
+}  # fmt: skip
+_QUESTION_PATTERNS = [(f, re.compile(rf"(?<!\w)(?:{p})(?!\w)")) for f, ps in _QUESTION_WORDS.items() for p in ps]
+# "Статус", "Role" name the occupation only beside examples of one: Zoom's "Approval Status" and
+# a platform's meeting "Role" / "Роль" do not.
+_STATUS = re.compile(r"(?<!\w)(?:status|статус|roles?|роль)(?!\w)")
+_OCCUPATION_EXAMPLES = re.compile(
+    r"(?<!\w)(?:студент|аспирант|школьник|магистрант|преподавател|сотрудник|работа|пенсионер|специалист|руководител"
+    r"|student|pupil|researcher|employ|unemploy|teacher|retired|specialist|manager)\w*"
+)
+# Headers about something else that happens to name a company or a country.
+_NOT_A_QUESTION = re.compile(
+    r"(?<!\w)(?:size|размер\w*|количеств\w*|численност\w*|number|code|код|кода|phone|телефон\w*|website|site"
+    r"|сайт\w*|url|e mail|email|mail|почт\w*|inn|инн|type|тип|типа|industry|отрасл\w*)(?!\w)"
+)
+_ASIDES = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
+_TOKENS = re.compile(r"\w+|[,/;&+]")
+_JOINS = frozenset({",", "/", ";", "&", "+", "и", "and", "или", "or"})
+_TOGETHER = ("organisation", "occupation")  # asked in one question: "Место работы, должность"
+QUESTION_LENGTH = 300  # characters; longer header cells are not read as questions
+
+
+def _words(text: str) -> str:
+    return " ".join(_TOKENS.findall(text.casefold().replace("ё", "е")))
+
+
+def question_fields(header: str) -> tuple[str, ...]:
+    """The person fields a registration question asks for, by its words in Russian or English:
+    occupation, country, organisation; () for any other header.
+
+    The field named first decides ("Должность в организации" is an occupation, "Country of your
+    organisation" a country); an organisation and an occupation joined by "и", "and", a comma
+    or a slash ("Место работы, должность") are both asked, so the column feeds both.
+    """
+    if len(header) > QUESTION_LENGTH:  # a cell of text, not a header
+        return ()
+    whole = _words(header)
+    main = _words(_ASIDES.sub(" ", header)) or whole
+    if _NOT_A_QUESTION.search(main):
+        return ()
+    found = [(m.start(), -m.end(), f) for f, pattern in _QUESTION_PATTERNS for m in pattern.finditer(main)]
+    if _OCCUPATION_EXAMPLES.search(whole):
+        found += [(m.start(), -m.end(), "occupation") for m in _STATUS.finditer(main)]
+    mentions, reached = [], 0
+    for start, minus_end, fld in sorted(found):
+        if start >= reached:  # a phrase's words are its own ("role in organisation" names no organisation)
+            mentions.append((start, fld))
+            reached = -minus_end
+    if not mentions:
+        return ()
+    fields = [mentions[0][1]]
+    for start, fld in mentions[1:]:
+        before = main[:start].split()
+        joined = bool(before) and before[-1] in _JOINS
+        if fields[0] in _TOGETHER and fld in _TOGETHER and fld not in fields and joined:
+            fields.append(fld)
+    return tuple(fields)
+
+
+def header_fields(row: list, override: dict | None = None, applied: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Which field each column holds: an analyst's mapping first (`override`, field -> header;
+    a header of None means no column), then exact synonyms, then the words of a registration
+    question (question_fields) for columns no synonym matched, and Zoom's Country/Region Name
+    last. The first column wins. `applied`: the fields a mapping may set (all when None); every
+    header it names must be in the row all the same."""
     names = [str(c) if c is not None else "" for c in cleaned(row)]
-    if override:
-        by_key = {key(n): i for i, n in enumerate(names)}
-        for fld, header in override.items():
-            if key(header) not in by_key:
-                raise FileRejected([Problem("bad_mapping", column=header, values={"column": header})])
-            found[fld] = by_key[key(header)]
+    keys = [key(n) for n in names]
+    found: dict[str, int] = {}
+    refused: set[str] = set()
+    taken: set[int] = set()
+    for fld, header in (override or {}).items():
+        if header is not None and str(header).strip() and key(str(header)) not in keys:
+            raise FileRejected([Problem("bad_mapping", column=str(header), values={"column": str(header)})])
+        if applied is not None and fld not in applied:
+            continue
+        if header is None or not str(header).strip():
+            refused.add(fld)
+        else:
+            found[fld] = keys.index(key(str(header)))
+            taken.add(found[fld])
+
+    def claim(fld: str, index: int) -> None:
+        if fld not in found and fld not in refused:
+            found[fld] = index
+
+    platform = [i for i, k in enumerate(keys) if k in PLATFORM_COUNTRY and i not in taken]
+    exact = {i: _HEADER[k] for i, k in enumerate(keys) if k in _HEADER and i not in taken}
+    for i, fld in exact.items():
+        claim(fld, i)
     for i, name in enumerate(names):
-        fld = _HEADER.get(key(name))
-        if fld and fld not in found:
-            found[fld] = i
+        if name and i not in taken and i not in exact and i not in platform:
+            for fld in question_fields(name):
+                claim(fld, i)
+    for i in platform:
+        claim("country", i)
     return found
+
+
+def platform_country(header: list) -> int | None:
+    """The column of Zoom's Country/Region Name (where Zoom saw the person), if any."""
+    return next((i for i, h in enumerate(header) if h is not None and key(str(h)) in PLATFORM_COUNTRY), None)
+
+
+def columns_found(header: list, cols: dict[str, int], fmt: str) -> tuple[dict[str, str], list[str]]:
+    """(field -> header as found, the headers of the columns not used) of a header row: what the
+    Data page shows and what an analyst may map. Zoom's Country/Region Name is used even when a
+    declared country is the mapped one (it stays on the attendance rows)."""
+    used = set(cols.values())
+    if fmt.startswith("zoom"):
+        used.add(platform_country(header))
+    mapping = {f: str(header[i]) for f, i in cols.items()}
+    return mapping, [str(h) for j, h in enumerate(header) if h is not None and j not in used]
+
+
+def header_signature(parsed: Parsed) -> str:
+    """The key a column mapping is saved under, from the file as parsed without one: its
+    recognised headers, then its extra headers, each sorted."""
+    return "|".join(sorted(set(parsed.mapping.values())) + sorted(parsed.extra_headers))
+
+
+def mappable_fields(fmt: str) -> tuple[str, ...]:
+    """The fields an analyst may map for a format: every field for a sheet; who the person is
+    and what they said about themselves for a platform's report."""
+    return SHEET_FIELDS if fmt == "sheet" else ("name", "email", "country", "organisation", "occupation")
 
 
 def _cell(row: list, index: int | None):
@@ -328,44 +464,79 @@ def _zoom_event(rows: Rows, times: _Times, platform: str) -> EventRef:
     raise FileRejected([Problem("no_event")])
 
 
-def _zoom_rows(parsed: Parsed, rows: Rows, span: tuple[int, int], times: _Times, staff_role: str | None) -> None:
-    start, end = span
-    if start >= end:
-        return
-    cols = header_fields(rows.cells[start])
-    header = cleaned(rows.cells[start])
-    for i in range(start + 1, end):
-        row, line = rows.cells[i], rows.lines[i]
-        parsed.rows_read += 1
-        _zoom_record(parsed, row, line, cols, header, times, staff_role)
+@dataclass(frozen=True)
+class _ZoomHeader:
+    """A Zoom section's header row, with its two kinds of country column."""
+
+    header: list
+    cols: dict[str, int]
+    seen: int | None  # Country/Region Name: where Zoom saw the person
+    declared: int | None  # a country the person stated when registering (a question)
+
+    def registration_country(self, row: list) -> tuple:
+        """(country_raw, is_country_declared) of a registration: the answer, when asked."""
+        if self.declared is not None:
+            return _cell(row, self.declared), True
+        return _cell(row, self.seen), False
+
+    def attendance_country(self, row: list) -> tuple:
+        """(country_raw, is_country_declared) of an attendance: where Zoom saw the person."""
+        if self.seen is not None:
+            return _cell(row, self.seen), False
+        return _cell(row, self.declared), self.declared is not None
 
 
-def _zoom_record(parsed, row, line, cols, header, times, staff_role) -> None:
+def zoom_countries(header: list, cols: dict[str, int]) -> tuple[int | None, int | None]:
+    """(the column where Zoom saw the person, the column of a country the person declared) of a
+    Zoom section's header, either None when absent."""
+    seen = platform_country(header)
+    return seen, (cols["country"] if cols.get("country", seen) != seen else None)
+
+
+def _zoom_header(row: list, override: dict | None) -> _ZoomHeader:
+    header = cleaned(row)
+    cols = header_fields(row, override, PERSON_FIELDS)
+    return _ZoomHeader(header, cols, *zoom_countries(header, cols))
+
+
+def _within(override: dict | None, row: list) -> dict | None:
+    """The part of a mapping a section's header row holds (no column for a field: every section)."""
+    if not override:
+        return override
+    keys = {key(str(c)) for c in cleaned(row) if c is not None}
+    return {f: h for f, h in override.items() if h is None or not str(h).strip() or key(str(h)) in keys}
+
+
+def _zoom_record(parsed, row, line, head: _ZoomHeader, times, staff_role, registration_only: bool) -> None:
+    cols = head.cols
     email, name = _cell(row, cols.get("email")), _full_name(row, cols)
     if not email and not name:
         parsed.problems.append(Problem("no_person", line=line))
         return
-    attended = _cell(row, cols.get("attended"))
-    did_attend = attended is None or str(attended).casefold() in ("yes", "да")
+    person = (line, 0, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("occupation")),
+              staff_role)  # fmt: skip
     registered_raw = _cell(row, cols.get("registered_at"))
-    person = (line, 0, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("country")),
-              _cell(row, cols.get("occupation")), staff_role)  # fmt: skip
     try:
         registered_at = times(registered_raw) if registered_raw else None
     except ValueError:
-        parsed.problems.append(_bad_time(line, header, cols["registered_at"], registered_raw))
+        parsed.problems.append(_bad_time(line, head.header, cols["registered_at"], registered_raw))
         return
+    if registration_only:
+        parsed.registration(person, head.registration_country(row), registered_at)
+        return
+    attended = _cell(row, cols.get("attended"))
+    did_attend = attended is None or str(attended).casefold() in ("yes", "да")
     if registered_at is not None or not did_attend:
-        parsed.registration(person, registered_at)
+        parsed.registration(person, head.registration_country(row), registered_at)
     if did_attend:
-        _attendance(parsed, row, line, cols, header, times, person)
+        _attendance(parsed, row, line, cols, head.header, times, person, head.attendance_country(row))
 
 
 def _bad_time(line, header, index, value) -> Problem:
     return Problem("bad_time", line=line, column=str(header[index]), values={"value": value})
 
 
-def _attendance(parsed, row, line, cols, header, times, person: tuple) -> None:
+def _attendance(parsed, row, line, cols, header, times, person: tuple, country: tuple) -> None:
     joined_raw, left_raw = _cell(row, cols.get("join")), _cell(row, cols.get("leave"))
     if not joined_raw:
         parsed.problems.append(Problem("no_times", line=line))
@@ -399,45 +570,35 @@ def _attendance(parsed, row, line, cols, header, times, person: tuple) -> None:
     if left - joined > timedelta(days=1):
         parsed.problems.append(Problem("too_long", line=line, values={"joined": joined_raw, "left": left_raw}))
         return
-    parsed.attendance(person, joined, left)
+    parsed.attendance(person, country, joined, left)
 
 
-def parse_zoom(rows: Rows, zone: str, registration_only: bool, require_rows: bool = True) -> Parsed:
+def parse_zoom(
+    rows: Rows, zone: str, registration_only: bool, require_rows: bool = True, override: dict | None = None
+) -> Parsed:
+    """A Zoom attendee or registration report, section by section. `override`: an analyst's
+    mapping of person fields (field -> header of the attendee or registrant section)."""
     times = _Times(zone)
     parsed = Parsed("zoom-registration" if registration_only else "zoom-attendee", rows.encoding, rows.delimiter, {})
     parsed.events.append(_zoom_event(rows, times, "zoom"))
-    sections = _zoom_sections(rows)
-    if registration_only:
-        span = sections.get("registrant details")
-        if span and span[0] < span[1]:
-            start, end = span
-            cols = header_fields(rows.cells[start])
-            for i in range(start + 1, end):
-                row, line = rows.cells[i], rows.lines[i]
-                parsed.rows_read += 1
-                email, name = _cell(row, cols.get("email")), _full_name(row, cols)
-                if not email and not name:
-                    parsed.problems.append(Problem("no_person", line=line))
-                    continue
-                raw = _cell(row, cols.get("registered_at"))
-                try:
-                    registered_at = times(raw) if raw else None
-                except ValueError:
-                    parsed.problems.append(_bad_time(line, cleaned(rows.cells[start]), cols["registered_at"], raw))
-                    continue
-                person = (line, 0, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("country")),
-                          _cell(row, cols.get("occupation")), None)  # fmt: skip
-                parsed.registration(person, registered_at)
-            parsed.mapping = {f: str(cleaned(rows.cells[start])[i]) for f, i in cols.items()}
-    else:
-        for name, role in (("host details", "host"), ("panelist details", "panelist"),
-                           ("attendee details", None), ("other attended", None)):  # fmt: skip
-            if name in sections:
-                _zoom_rows(parsed, rows, sections[name], times, role)
-        if "attendee details" in sections and sections["attendee details"][0] < sections["attendee details"][1]:
-            start, _ = sections["attendee details"]
-            head = cleaned(rows.cells[start])
-            parsed.mapping = {f: str(head[i]) for f, i in header_fields(rows.cells[start]).items()}
+    sections = {name: span for name, span in _zoom_sections(rows).items() if span[0] < span[1]}
+    kinds = (("registrant details", None),) if registration_only else (
+        ("host details", "host"), ("panelist details", "panelist"), ("attendee details", None), ("other attended", None))  # fmt: skip
+    main = kinds[0][0] if registration_only else "attendee details"
+    if override:  # every header the mapping names must be in the main section (else in some section)
+        head_row = rows.cells[sections[main][0]] if main in sections else [
+            c for name, _ in kinds if name in sections for c in rows.cells[sections[name][0]]]  # fmt: skip
+        header_fields(head_row, override, PERSON_FIELDS)
+    for name, staff_role in kinds:
+        if name not in sections:
+            continue
+        start, end = sections[name]
+        head = _zoom_header(rows.cells[start], _within(override, rows.cells[start]))
+        if name == main:
+            parsed.mapping, parsed.extra_headers = columns_found(head.header, head.cols, parsed.format)
+        for i in range(start + 1, end):
+            parsed.rows_read += 1
+            _zoom_record(parsed, rows.cells[i], rows.lines[i], head, times, staff_role, registration_only)
     if parsed.rows_read == 0 and require_rows:
         raise FileRejected([Problem("header_only")])
     return parsed
@@ -446,11 +607,27 @@ def parse_zoom(rows: Rows, zone: str, registration_only: bool, require_rows: boo
 # ---------------------------------------------------------------- tables
 
 
-def _header_row(rows: Rows, override) -> tuple[int, dict[str, int]]:
+_IDENTITY = ("email", "name", "first_name", "last_name", "chat_name")
+
+
+def _holds(row: list, override: dict) -> bool:
+    """Whether a row has every header a mapping names."""
+    keys = {key(str(c)) for c in cleaned(row) if c is not None}
+    return all(key(str(h)) in keys for h in override.values() if h is not None and str(h).strip())
+
+
+def _header_row(rows: Rows, override: dict | None, applied: tuple[str, ...] | None) -> tuple[int, dict[str, int]]:
+    """The header row (among the first 20: title lines may come first) and its fields: the
+    first row with a person column and every header the mapping names."""
     for i, row in enumerate(rows.cells[:20]):
-        cols = header_fields(row, override)
-        if "email" in cols or "name" in cols or "first_name" in cols or "last_name" in cols or "chat_name" in cols:
+        if override and not _holds(row, override):
+            continue
+        cols = header_fields(row, override, applied)
+        if any(f in cols for f in _IDENTITY):
             return i, cols
+    if override:  # say which mapped header the file's own header row lacks
+        own = next((row for row in rows.cells[:20] if any(f in header_fields(row) for f in _IDENTITY)), rows.cells[0])
+        header_fields(own, override, applied)
     raise FileRejected(
         [Problem("no_identity_column", values={"headers": ", ".join(str(c) for c in cleaned(rows.cells[0]) if c)})]
     )
@@ -460,10 +637,10 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
     """Webex, MTS Link and sheets: one header row, one record (or two) per row."""
     mapping = mapping or {}
     times = _Times(zone)
-    at, cols = _header_row(rows, mapping.get("columns"))
+    at, cols = _header_row(rows, mapping.get("columns"), None if fmt == "sheet" else PERSON_FIELDS)
     header = cleaned(rows.cells[at])
-    parsed = Parsed(fmt, rows.encoding, rows.delimiter, {f: str(header[i]) for f, i in cols.items()})
-    parsed.extra_headers = [str(h) for j, h in enumerate(header) if h is not None and j not in cols.values()]
+    parsed = Parsed(fmt, rows.encoding, rows.delimiter, {})
+    parsed.mapping, parsed.extra_headers = columns_found(header, cols, fmt)
     platform = {"webex": "webex", "mts-link": "mts-link"}.get(fmt)
     preamble = _preamble([cleaned(r) for r in rows.cells[:at]])
     constant_title = mapping.get("event_title") or preamble.get("event")
@@ -493,8 +670,9 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
         event_index = events.setdefault((str(title), day_text), len(events))
         if event_index == len(parsed.events):
             parsed.events.append(EventRef(title=str(title), platform=platform, local_date=day_text))
-        person = (line, event_index, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("country")),
-                  _cell(row, cols.get("occupation")), _staff(_cell(row, cols.get("meeting_role"))))  # fmt: skip
+        person = (line, event_index, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("occupation")),
+                  _staff(_cell(row, cols.get("meeting_role"))))  # fmt: skip
+        country = (_cell(row, cols.get("country")), True)  # declared, as these formats always counted
         start_raw = _cell(row, cols.get("event_start"))
         if start_raw:
             try:
@@ -510,7 +688,7 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
                 continue
         if "join" in cols:
             before = len(parsed)
-            _attendance(parsed, row, line, cols, header, times, person)
+            _attendance(parsed, row, line, cols, header, times, person, country)
             if len(parsed) > before:
                 _widen(parsed.events[event_index], parsed.rows[-1][JOINED_AT])
         raw = _cell(row, cols.get("registered_at"))
@@ -520,7 +698,7 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
             except ValueError:
                 parsed.problems.append(_bad_time(line, header, cols["registered_at"], raw))
                 continue
-            parsed.registration(person, registered_at)
+            parsed.registration(person, country, registered_at)
     if parsed.rows_read == 0:
         raise FileRejected([Problem("header_only")])
     return parsed
@@ -557,10 +735,20 @@ def _widen(event: EventRef, moment: datetime) -> None:
 
 
 def parse(rows: Rows, zone: str, mapping: dict | None = None) -> Parsed:
-    """Canonical records of a file's rows, with every problem found (nothing is dropped silently)."""
-    fmt = "sheet" if mapping and mapping.get("columns") else detect(rows)
+    """Canonical records of a file's rows, with every problem found (nothing is dropped silently).
+
+    `mapping`: {"columns": {field: header}, "event_title": …}, an analyst's choice of columns:
+    every field for a sheet, the person fields (mappable_fields) for a platform's report.
+    """
+    columns = (mapping or {}).get("columns") or None
+    try:
+        fmt = detect(rows)
+    except FileRejected:
+        if not columns:
+            raise
+        fmt = "sheet"  # a sheet whose columns only the mapping names
     if fmt in ("zoom-attendee", "zoom-registration"):
-        parsed = parse_zoom(rows, zone, registration_only=fmt == "zoom-registration")
+        parsed = parse_zoom(rows, zone, registration_only=fmt == "zoom-registration", override=columns)
     else:
         parsed = parse_table(rows, fmt, zone, mapping)
     _date_every_event(parsed)

@@ -16,6 +16,7 @@ import tempfile
 import duckdb
 import pyarrow as pa
 
+from dashboard.imports.parsing import zoom_countries
 from dashboard.imports.problems import Problem
 from dashboard.imports.reading import EMPTY_MARKERS, Rows, read_text
 from dashboard.imports.times import parse_minutes, parse_time
@@ -88,8 +89,16 @@ def parse_section(
     if rows != data_lines:
         return None
 
+    def at(index: int | None) -> str:
+        return _clean(f'"{names[index]}"') if index is not None and index < len(names) else "null"
+
     def col(field: str) -> str:
-        return _clean(f'"{names[cols[field]]}"') if field in cols and cols[field] < len(names) else "null"
+        return at(cols.get(field))
+
+    # a registration keeps the country the person declared, an attendance where Zoom saw them
+    seen, declared = zoom_countries(header, cols)
+    registration_country = ("declared_raw", "true") if declared is not None else ("seen_raw", "false")
+    attendance_country = ("seen_raw", "false") if seen is not None else ("declared_raw", str(declared is not None))
 
     full_name = (
         col("name")
@@ -103,7 +112,7 @@ def parse_section(
     con.execute(f"""
         create table v as select n + {first_line} as line,
             {col("email")} as email, {full_name} as name, {col("organisation")} as organisation,
-            {col("country")} as country_raw, {col("occupation")} as occupation_raw,
+            {at(seen)} as seen_raw, {at(declared)} as declared_raw, {col("occupation")} as occupation_raw,
             {col("attended")} as attended, {col("registered_at")} as registered_raw,
             {col("join")} as joined_raw, {col("leave")} as left_raw, {col("duration")} as duration_raw
         from src
@@ -136,18 +145,19 @@ def parse_section(
         from checked
     """)
     _problems(con, cols, header, problems)
-    table = con.sql("""
-        select line, 0 as event, email, name, organisation, country_raw, occupation_raw, null::varchar as staff_role,
+    table = con.sql(f"""
+        select line, 0 as event, email, name, organisation, occupation_raw, null::varchar as staff_role,
+               {registration_country[0]} as country_raw, {registration_country[1]} as is_country_declared,
                registered_at, true as is_registration, null::timestamp as joined_at, null::timestamp as left_at, line * 2 as o
         from judged
         where not no_person and not bad_registered and (registered_at is not null or not did_attend)
         union all
-        select line, 0, email, name, organisation, country_raw, occupation_raw, null, null, false, joined_at, left_final,
-               line * 2 + 1
+        select line, 0, email, name, organisation, occupation_raw, null, {attendance_country[0]}, {attendance_country[1]},
+               null, false, joined_at, left_final, line * 2 + 1
         from judged
         where not no_person and not bad_registered and did_attend and attendance_problem is null
         order by o
-    """).to_arrow_table()
+    """).to_arrow_table()  # noqa: S608 - fixed column names and boolean literals
     return table.drop_columns(["o"]), rows
 
 

@@ -11,6 +11,7 @@ from dashboard.i18n import t
 from dashboard.imports import review
 from dashboard.imports.loader import analyse, import_file
 from dashboard.imports.normalise import ROLE_CODES
+from dashboard.imports.parsing import header_signature, mappable_fields
 from dashboard.imports.problems import FileRejected
 
 ZONES = ("Asia/Yekaterinburg", "Europe/Moscow", "Asia/Almaty", "Europe/Minsk", "Asia/Yerevan", "Asia/Bishkek",
@@ -31,24 +32,25 @@ def saved_mapping(headers_signature: str) -> dict | None:
 
 
 def mapping_editor(name: str, parsed, signature: str) -> dict | None:
-    """Selectboxes to override a sheet's column mapping; saved per header signature."""
-    headers = [*parsed.mapping.values(), *parsed.extra_headers]
-    options = [None, *headers]
+    """Selectboxes to map any column of any format to a field (a platform's report: who the
+    person is and what they said of themselves); saved per header signature."""
+    fields = mappable_fields(parsed.format)
+    options = [None, *parsed.mapping.values(), *parsed.extra_headers]
+    options = list(dict.fromkeys(options))
     columns = {}
-    for field in ("name", "email", "country", "organisation", "occupation", "event", "date", "join", "leave",
-                  "duration", "registered_at", "meeting_role"):  # fmt: skip
+    for field in fields:
         current = parsed.mapping.get(field)
         choice = st.selectbox(t(f"field_{field}", lang), options, index=options.index(current) if current in options else 0,
                               key=f"map-{name}-{field}", format_func=lambda h: h or t("not_mapped", lang))  # fmt: skip
-        if choice:
+        if choice or current:  # None takes a wrongly recognised column away
             columns[field] = choice
-    title = st.text_input(t("event_title_input", lang), key=f"title-{name}")
+    title = st.text_input(t("event_title_input", lang), key=f"title-{name}") if parsed.format == "sheet" else ""
     mapping = {"columns": columns, **({"event_title": title} if title else {})}
     if st.button(t("save_mapping", lang), key=f"save-{name}"):
-        con.execute("insert or replace into column_mappings values ($s, $m)",
-                    {"s": signature, "m": json.dumps(mapping, ensure_ascii=False)})  # fmt: skip
+        with db.write(facts=False) as cursor:
+            writes.save_column_mapping(cursor, signature, mapping)
         st.success(t("mapping_saved", lang))
-    changed = columns != parsed.mapping or title
+    changed = any(columns.get(f) != parsed.mapping.get(f) for f in fields) or title
     return mapping if changed else None
 
 
@@ -61,8 +63,8 @@ def preview(upload, zone: str, skip: bool):
         for problem in rejected.problems:
             st.error(problem.text(upload.name, lang))
         return None, False
-    signature = "|".join(sorted(parsed.mapping.values()) + sorted(parsed.extra_headers))
-    mapping = saved_mapping(signature) if parsed.format == "sheet" else None
+    signature = header_signature(parsed)
+    mapping = saved_mapping(signature)
     if mapping:
         try:
             parsed = analyse(data, zone, mapping)
@@ -81,16 +83,15 @@ def preview(upload, zone: str, skip: bool):
                  hide_index=True)  # fmt: skip
     if parsed.extra_headers:
         st.caption(t("preview_unused", lang) + ": " + ", ".join(parsed.extra_headers))
-    if parsed.format == "sheet":
-        with st.expander(t("preview_mapping", lang) + " ✎"):
-            override = mapping_editor(upload.name, parsed, signature)
-            if override:
-                mapping = override
-                try:
-                    parsed = analyse(data, zone, mapping)
-                except FileRejected as rejected:
-                    st.error(rejected.problems[0].text(upload.name, lang))
-                    return None, False
+    with st.expander(t("preview_mapping", lang) + " ✎"):  # any format: a column under another name can be mapped
+        override = mapping_editor(upload.name, parsed, signature)
+    if override:
+        mapping = override
+        try:
+            parsed = analyse(data, zone, mapping)
+        except FileRejected as rejected:
+            st.error(rejected.problems[0].text(upload.name, lang))
+            return None, False
     if parsed.problems:
         with st.expander(t("problems", lang, n=len(parsed.problems)), expanded=True):
             st.code("\n".join(p.text(upload.name, lang) for p in parsed.problems[:200]), language=None)
