@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dashboard.identity import identity_key
 from dashboard.imports.normalise import match_country, match_role
@@ -15,6 +15,10 @@ from dashboard.imports.normalise import match_country, match_role
 MAX_BODY_BYTES = 1024 * 1024
 MAX_EVENTS = 1000
 MAX_TEXT = 500
+# Live events are about now: an event more than this far from the server's clock is refused
+# (a year-1 or year-9999 event once stretched the date filter across millennia).
+PAST_WINDOW = timedelta(days=400)
+FUTURE_WINDOW = timedelta(days=1)
 
 
 class BadRequest(Exception):
@@ -57,6 +61,10 @@ def _text(item: dict, key: str, where: str, required: bool = False) -> str | Non
         return None
     if not isinstance(value, str):
         raise BadRequest(f"{where}.{key}", "must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest(f"{where}.{key}", "holds a character that is not text (a lone surrogate)") from None
     value = value.strip()
     if required and not value:
         raise BadRequest(f"{where}.{key}", "must not be empty")
@@ -65,19 +73,25 @@ def _text(item: dict, key: str, where: str, required: bool = False) -> str | Non
     return value or None
 
 
-def _moment(text: str, where: str) -> datetime:
+def _moment(text: str, where: str, now: datetime | None) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError as exc:
+    except ValueError:
         raise BadRequest(
             f"{where}.at", "must be an ISO 8601 time with an offset, e.g. 2026-10-01T11:00:00+05:00"
-        ) from exc
+        ) from None
     if moment.tzinfo is None:
         raise BadRequest(f"{where}.at", "needs a UTC offset, e.g. +05:00 or Z")
-    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 has no UTC time
+        raise BadRequest(f"{where}.at", "is outside the range of times") from None
+    if now is not None and not now - PAST_WINDOW <= moment <= now + FUTURE_WINDOW:
+        raise BadRequest(f"{where}.at", "must lie within 400 days before and 1 day after the server's time")
+    return moment.replace(tzinfo=None, microsecond=0)
 
 
-def parse_event(item, where: str) -> LiveEvent:
+def parse_event(item, where: str, now: datetime | None = None) -> LiveEvent:
     if not isinstance(item, dict):
         raise BadRequest(where, "must be an object")
     kind = _text(item, "type", where, required=True)
@@ -93,21 +107,29 @@ def parse_event(item, where: str) -> LiveEvent:
         event_key=_text(item, "event", where, required=True),
         event_title=_text(item, "event_title", where),
         type=kind,
-        at=_moment(_text(item, "at", where, required=True), where),
+        at=_moment(_text(item, "at", where, required=True), where, now),
         identity_key=key, email=email, name=name,
         country=match_country(country_raw), country_raw=country_raw,
         role=match_role(role_raw)[0], role_raw=role_raw,
     )  # fmt: skip
 
 
-def parse_batch(body: bytes) -> list[LiveEvent]:
-    """All events of a batch, or BadRequest / TooLarge; duplicate ids within a batch are one event."""
+def parse_json(body: bytes):
+    """The JSON document of a body, or BadRequest (never an error of the parser itself)."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("body", "must be JSON") from None
+    except RecursionError:
+        raise BadRequest("body", "is nested too deeply") from None
+
+
+def parse_batch(body: bytes, now: datetime | None = None) -> list[LiveEvent]:
+    """All events of a batch, or BadRequest / TooLarge; duplicate ids within a batch are one event.
+    With `now` (the API's clock), times far from it are refused."""
     if len(body) > MAX_BODY_BYTES:
         raise TooLarge()
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("body", "must be JSON") from exc
+    document = parse_json(body)
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise BadRequest("events", 'must be a list: {"events": [...]}')
     items = document["events"]
@@ -118,7 +140,7 @@ def parse_batch(body: bytes) -> list[LiveEvent]:
         raise BadRequest("events", f"holds {len(items)} events; at most {MAX_EVENTS} a batch")
     seen: dict[str, LiveEvent] = {}
     for index, item in enumerate(items):
-        event = parse_event(item, f"events[{index}]")
+        event = parse_event(item, f"events[{index}]", now)
         seen.setdefault(event.id, replace(event, rehearsal=rehearsal))
     return list(seen.values())
 
@@ -126,31 +148,44 @@ def parse_batch(body: bytes) -> list[LiveEvent]:
 ZOOM_TYPES = {"webinar.participant_joined": ("join", "join_time"), "webinar.participant_left": ("leave", "leave_time")}
 
 
-def zoom_webhook_event(document) -> LiveEvent | None:
+def zoom_webhook_event(document, now: datetime | None = None) -> LiveEvent | None:
     """A Zoom webinar.participant_joined / participant_left notification as a live event;
     None for other notifications (they are acknowledged and ignored)."""
     if not isinstance(document, dict):
         raise BadRequest("body", "must be a JSON object")
-    kind = ZOOM_TYPES.get(document.get("event"))
+    kind = ZOOM_TYPES.get(document.get("event")) if isinstance(document.get("event"), str) else None
     if kind is None:
         return None
-    obj = (document.get("payload") or {}).get("object")
+    payload = document.get("payload")
+    obj = payload.get("object") if isinstance(payload, dict) else None
     if not isinstance(obj, dict) or not isinstance(obj.get("participant"), dict):
         raise BadRequest("payload.object.participant", "is required")
     person = obj["participant"]
-    webinar_id = "".join(ch for ch in str(obj.get("id", "")) if ch.isdigit())
+    webinar_id = "".join(ch for ch in str(obj.get("id", ""))[:40] if ch in "0123456789")
     if not webinar_id:
         raise BadRequest("payload.object.id", "must be the webinar id")
     at_text = person.get(kind[1])
     if not isinstance(at_text, str):
         raise BadRequest(f"payload.object.participant.{kind[1]}", "is required")
-    identity = str(person.get("participant_uuid") or person.get("user_id") or person.get("id") or "")
+    email = person.get("email") if isinstance(person.get("email"), str) else None
+    name = person.get("user_name") if isinstance(person.get("user_name"), str) else None
     return parse_event({
-        "id": f"zoom:{webinar_id}:{identity}:{kind[0]}:{at_text}",
+        "id": f"zoom:{webinar_id}:{_zoom_identity(person, email, name, at_text)}:{kind[0]}:{at_text}",
         "event": f"zoom-{webinar_id}",
         "event_title": obj.get("topic") if isinstance(obj.get("topic"), str) else None,
         "type": kind[0],
         "at": at_text.replace("Z", "+00:00"),
-        "email": person.get("email") if isinstance(person.get("email"), str) else None,
-        "name": person.get("user_name") if isinstance(person.get("user_name"), str) else None,
-    }, "payload.object.participant")  # fmt: skip
+        "email": email,
+        "name": name,
+    }, "payload.object.participant", now)  # fmt: skip
+
+
+def _zoom_identity(person: dict, email: str | None, name: str | None, at_text: str) -> str:
+    """Who a Zoom notification is about, for its event id: Zoom's participant id when it sends
+    one; else the e-mail, else the name — two guests without an id joining in the same second are
+    two people, not a duplicate."""
+    for key in ("participant_uuid", "user_id", "id"):  # as ids were always made: a resend stays a duplicate
+        value = person.get(key)
+        if isinstance(value, (str, int)) and str(value):
+            return str(value)
+    return f"email={(email or '').strip().lower()}|name={(name or '').strip()}"

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 MAX_SKEW_SECONDS = 300
+_UNIX_SECONDS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+
+
+def _seconds(timestamp: str) -> int | None:
+    return int(timestamp) if _UNIX_SECONDS.fullmatch(timestamp) else None
 
 
 class Unauthorized(Exception):
@@ -24,7 +30,7 @@ def verify(secret: str | None, timestamp: str | None, signature: str | None, bod
         raise Unauthorized("ingest is disabled: set REACH_INGEST_SECRET on the server")
     if not timestamp or not signature:
         raise Unauthorized("missing X-Reach-Timestamp or X-Reach-Signature header")
-    if not timestamp.isdigit():
+    if _seconds(timestamp) is None:
         raise Unauthorized("X-Reach-Timestamp must be unix seconds")
     if abs(now - int(timestamp)) > MAX_SKEW_SECONDS:
         raise Unauthorized("stale request: X-Reach-Timestamp is more than 300 s from the server clock")
@@ -41,7 +47,7 @@ def zoom_signature(secret: str, timestamp: str, body: bytes) -> str:
 def verify_zoom(secret: str | None, timestamp: str | None, signature: str | None, body: bytes, now: float) -> None:
     if not secret:
         raise Unauthorized("the Zoom webhook is disabled: set REACH_ZOOM_SECRET_TOKEN on the server")
-    if not timestamp or not signature or not timestamp.isdigit():
+    if not timestamp or not signature or _seconds(timestamp) is None:
         raise Unauthorized("missing x-zm-request-timestamp or x-zm-signature header")
     if abs(now - int(timestamp)) > MAX_SKEW_SECONDS:
         raise Unauthorized("stale request: x-zm-request-timestamp is more than 300 s from the server clock")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +19,26 @@ class RehearsalRefused(Exception):
     def __init__(self, event_key: str):
         super().__init__(event_key)
         self.event_key = event_key
+
+
+class TooManyWebinars(Exception):
+    """A batch, or the last hour's batches, would create more new webinars than allowed."""
+
+
+class OutsideWebinar(Exception):
+    """An event's time lies far outside its webinar; `field` names the event."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+# A holder of the ingest secret could otherwise create thousands of webinars and make every page
+# slow for everyone (issue 9): new webinars are few in a real programme.
+MAX_NEW_WEBINARS_PER_BATCH = 5
+MAX_NEW_WEBINARS_PER_HOUR = 30
+# An event belongs to its webinar's day: from a day before its start to a day after its planned end.
+WEBINAR_SLACK_HOURS = 24
 
 
 def store(con: duckdb.DuckDBPyConnection, events: list[LiveEvent], *, refresh: bool = True) -> tuple[int, int]:
@@ -44,6 +64,7 @@ def store(con: duckdb.DuckDBPyConnection, events: list[LiveEvent], *, refresh: b
     try:
         with database.transaction(con, facts=refresh):
             _refuse_rehearsals_of_real_webinars(con)
+            _check_webinars(con)
             accepted = _write(con)
             if accepted and not refresh:  # the background update brings these persons' facts up to date
                 _mark_pending(con)
@@ -67,6 +88,38 @@ def _refuse_rehearsals_of_real_webinars(con: duckdb.DuckDBPyConnection) -> None:
     """).fetchall()
     if real:
         raise RehearsalRefused(real[0][0])
+
+
+def _check_webinars(con: duckdb.DuckDBPyConnection) -> None:
+    """New webinars within their caps; every event within a day of its webinar."""
+    new, span = con.execute("""
+        select count(*), max(hours) from (
+            select event_key, (epoch(max(occurred_at)) - epoch(min(occurred_at))) / 3600 as hours
+            from live_batch where event_key not in (select event_key from events) group by event_key)
+    """).fetchall()[0]  # fmt: skip
+    if new > MAX_NEW_WEBINARS_PER_BATCH:
+        raise TooManyWebinars(f"the batch would create {new} new webinars; at most {MAX_NEW_WEBINARS_PER_BATCH} "
+                              "a batch")  # fmt: skip
+    if new:
+        recent = con.execute(
+            "select count(*) from events where origin in ('live', 'rehearsal') and created_at >= $since",
+            {"since": datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)},
+        ).fetchall()[0][0]
+        if recent + new > MAX_NEW_WEBINARS_PER_HOUR:
+            raise TooManyWebinars(f"at most {MAX_NEW_WEBINARS_PER_HOUR} new webinars an hour may come from live "
+                                  "events; create planned webinars ahead instead")  # fmt: skip
+    if span is not None and span > WEBINAR_SLACK_HOURS:
+        raise OutsideWebinar("events", f"the events of one new webinar span more than {WEBINAR_SLACK_HOURS} hours")
+    outside = con.execute(f"""
+        select b.id from live_batch b join events e using (event_key)
+        where b.occurred_at < e.starts_at - interval {WEBINAR_SLACK_HOURS} hour
+           or b.occurred_at > e.starts_at + to_minutes(coalesce(e.planned_minutes, 90))
+                              + interval {WEBINAR_SLACK_HOURS} hour
+        order by b.id limit 1
+    """).fetchall()  # fmt: skip
+    if outside:
+        raise OutsideWebinar(f"events[id={outside[0][0]}].at", f"lies more than {WEBINAR_SLACK_HOURS} hours "
+                             "outside its webinar (from its start to its planned end)")  # fmt: skip
 
 
 def _write(con: duckdb.DuckDBPyConnection) -> int:

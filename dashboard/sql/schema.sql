@@ -155,3 +155,4 @@ alter table events add column if not exists is_rehearsal boolean default false;
 -- 'rehearsal', 'demo', 'planned'.
 alter table events add column if not exists origin varchar;
 alter table events add column if not exists import_id integer;
+alter table events add column if not exists created_at timestamp;   -- UTC, when this database got it
