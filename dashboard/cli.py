@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--db")
     p.add_argument("--timezone", help="zone of times written without one (default: the programme's)")
-    p.add_argument("--mapping", help='JSON column mapping for any format: {"columns": {field: header}, "event_title": …}')
+    p.add_argument("--mapping", help='JSON column mapping (any format): {"columns": {field: header}, "event_title": …}')
     p.add_argument("--skip-bad-rows", action="store_true", help="import the good rows and list every skipped one")
     p.add_argument("--lang", choices=["ru", "en"], default="en", help="language of the messages")
 
