@@ -180,7 +180,27 @@ def opened_here() -> bool:
     """Whether the browser runs on this computer (Streamlit gives no address for localhost)."""
     address = st.context.ip_address
     # AppTest gives a stand-in object: a session with no network peer, like Streamlit's localhost
-    return is_loopback(address if isinstance(address, str) else None)
+    if not is_loopback(address if isinstance(address, str) else None):
+        return False
+    return reached_directly(st.context.headers)
+
+
+def reached_directly(headers) -> bool:
+    """Whether a loopback connection is a browser on this computer, not a forwarder: a TCP
+    forwarder (socat, stunnel, a TCP proxy) connects from loopback but carries the Host name the
+    browser elsewhere used, and an HTTP proxy adds X-Forwarded-For / Forwarded. (An SSH tunnel
+    that keeps a loopback Host needs a login on this computer; with accounts, everyone signs in.)"""
+    def header(name: str):
+        value = headers.get(name)
+        return value if isinstance(value, str) else None
+
+    if any(header(h) for h in ("X-Forwarded-For", "Forwarded", "X-Real-Ip", "X-Forwarded-Host")):
+        return False
+    host = header("Host")
+    if host is None:
+        return True
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return is_loopback(name)
 
 
 def language() -> str:

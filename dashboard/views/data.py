@@ -13,6 +13,7 @@ from dashboard.imports.loader import analyse, import_file
 from dashboard.imports.normalise import ROLE_CODES
 from dashboard.imports.parsing import header_signature, mappable_fields
 from dashboard.imports.problems import FileRejected
+from dashboard.spreadsheet_safety import formula_safe
 
 ZONES = ("Asia/Yekaterinburg", "Europe/Moscow", "Asia/Almaty", "Europe/Minsk", "Asia/Yerevan", "Asia/Bishkek",
          "Asia/Tashkent", "Asia/Baku", "Asia/Dushanbe", "Europe/Chisinau", "Asia/Ashgabat", "UTC")  # fmt: skip
@@ -78,8 +79,8 @@ def preview(upload, zone: str, skip: bool):
     cols[3].metric(t("preview_records", lang), len(parsed))
     st.caption(t("preview_events", lang) + ": " + "; ".join(e.title or "—" for e in parsed.events))
     st.markdown("**" + t("preview_mapping", lang) + "**")
-    st.dataframe(pd.DataFrame({t("field", lang): [t(f"field_{f}", lang) for f in parsed.mapping],
-                               t("column", lang): list(parsed.mapping.values())}),
+    st.dataframe(formula_safe(pd.DataFrame({t("field", lang): [t(f"field_{f}", lang) for f in parsed.mapping],
+                               t("column", lang): list(parsed.mapping.values())})),
                  hide_index=True)  # fmt: skip
     if parsed.extra_headers:
         st.caption(t("preview_unused", lang) + ": " + ", ".join(parsed.extra_headers))
@@ -148,14 +149,15 @@ with tab_quality:
         codes = [None, *countries["iso2"]]
         names = dict(zip(countries["iso2"], countries[f"name_{lang}"], strict=True))
         edited = st.data_editor(
-            unmatched.assign(map_to=None), hide_index=True, key="countries-editor", disabled=["country_raw", "rows", "persons"],
+            formula_safe(unmatched.assign(map_to=None)), hide_index=True, key="countries-editor", disabled=["country_raw", "rows", "persons"],
             column_config={"country_raw": t("raw_value", lang), "rows": t("rows", lang), "persons": t("persons", lang),
                            "map_to": st.column_config.SelectboxColumn(t("map_to", lang), options=codes[1:])},
         )  # fmt: skip
         chosen = edited.dropna(subset=["map_to"])
         if st.button(t("apply", lang), key="apply-countries", disabled=chosen.empty):
+            raw = unmatched["country_raw"]  # as stored: the editor shows formula-like texts inert
             for row in chosen.itertuples():
-                review.save_country(con, row.country_raw, row.map_to)
+                review.save_country(con, raw[row.Index], row.map_to)
             st.success(t("applied", lang, n=len(chosen)) + ": " + ", ".join(f"{r.country_raw} → {names.get(r.map_to)}"
                                                                             for r in chosen.itertuples()))  # fmt: skip
     st.subheader(t("unmatched_roles", lang))
@@ -165,22 +167,24 @@ with tab_quality:
                    else t("unknown_without_text", lang, n=quality["unknown_role"], what=t("role", lang).lower()))  # fmt: skip
     else:
         edited = st.data_editor(
-            roles_unmatched[["role_raw", "rows", "persons"]].assign(map_to=None), hide_index=True, key="roles-editor",
+            formula_safe(roles_unmatched[["role_raw", "rows", "persons"]].assign(map_to=None)), hide_index=True,
+            key="roles-editor",
             disabled=["role_raw", "rows", "persons"],
             column_config={"role_raw": t("raw_value", lang), "rows": t("rows", lang), "persons": t("persons", lang),
                            "map_to": st.column_config.SelectboxColumn(t("map_to", lang), options=list(ROLE_CODES))},
         )  # fmt: skip
         chosen = edited.dropna(subset=["map_to"])
         if st.button(t("apply", lang), key="apply-roles", disabled=chosen.empty):
+            raw = roles_unmatched["role_raw"]
             for row in chosen.itertuples():
-                review.save_role(con, row.role_raw, row.map_to)
+                review.save_role(con, raw[row.Index], row.map_to)
             st.success(t("applied", lang, n=len(chosen)))
     st.subheader(t("platform_vs_ours", lang))
     stated = queries.run(con, "platform_figures", ALL)
     if not stated.empty:
         ours = queries.run(con, "webinar_figures", ALL).set_index("event_key")
         peaks = queries.run(con, "webinar_peaks", ALL).set_index("event_key")["peak_concurrent"]
-        st.dataframe(pd.DataFrame({
+        st.dataframe(formula_safe(pd.DataFrame({
             t("col_title", lang): stated["title"],
             t("stated_registered", lang): stated["registered"],
             t("ours_registrants", lang): stated["event_key"].map(ours["registrants"]),
@@ -188,7 +192,7 @@ with tab_quality:
             t("ours_participants", lang): stated["event_key"].map(ours["participants"]),
             t("stated_peak", lang): stated["max_concurrent"],
             t("ours_peak", lang): stated["event_key"].map(peaks),
-        }), hide_index=True)  # fmt: skip
+        })), hide_index=True)  # fmt: skip
         st.caption(t("platform_note", lang))
 
 def removal_form(log: pd.DataFrame) -> None:
@@ -215,5 +219,6 @@ with tab_log:
                   "encoding": "col_encoding", "rows_read": "col_rows", "records": "col_records",
                   "persons": "col_persons", "new_persons": "col_new", "events": "col_events",
                   "skipped_rows": "col_skipped", "seconds": "col_seconds", "content_sha256": "col_hash"}  # fmt: skip
-        st.dataframe(log[list(labels)].rename(columns={k: t(v, lang) for k, v in labels.items()}), hide_index=True)
+        st.dataframe(formula_safe(log[list(labels)].rename(columns={k: t(v, lang) for k, v in labels.items()})),
+                     hide_index=True)  # fmt: skip
         removal_form(log)

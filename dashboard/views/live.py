@@ -17,6 +17,7 @@ from dashboard.i18n import country_names, role_labels, t
 from dashboard.live.checkin_page import checkin_base, checkin_url, is_local, network_address, qr_svg
 from dashboard.live.webinars import MAX_TITLE, MINUTES, WebinarProblem, new_webinar
 from dashboard.settings import public_url
+from dashboard.spreadsheet_safety import formula_safe
 
 db = ui.database_owner()
 con = db.con
@@ -150,12 +151,12 @@ def draw_live_figures() -> None:
     right.plotly_chart(figures.role_bars(overview.by_role, roles, lang), config=config, theme=None, key="live-roles")
     names, labels = country_names(countries, lang), role_labels(roles, lang)
     st.subheader(t("live_arrivals", lang))
-    st.dataframe(pd.DataFrame({
+    st.dataframe(formula_safe(pd.DataFrame({
         t("live_time", lang): pd.to_datetime(arrivals["joined_at"]).dt.tz_localize("UTC").dt.tz_convert(zone)
         .dt.strftime("%H:%M:%S"),
         t("country", lang): [names.get(c, c) for c in arrivals["country"]],
         t("role", lang): [labels.get(r, r) for r in arrivals["role"]],
-    }), hide_index=True, width="stretch")  # fmt: skip
+    })), hide_index=True, width="stretch")  # fmt: skip
 
 
 def checkin_code() -> None:

@@ -6,6 +6,7 @@ from dashboard import figures, reach, ui
 from dashboard.filters import ALL
 from dashboard.i18n import t
 from dashboard.kpis import cards
+from dashboard.spreadsheet_safety import formula_safe
 
 ctx = ui.page_context()
 lang = ctx.lang
@@ -43,7 +44,7 @@ left.plotly_chart(figures.cumulative_reach(overview.cumulative, lang), config=co
 right.plotly_chart(figures.role_bars(overview.by_role, ctx.roles, lang), config=config, theme=None, key="roles")
 
 st.subheader(t("webinars_title", lang))
-table = figures.webinar_table(overview.webinars, lang)
+table = formula_safe(figures.webinar_table(overview.webinars, lang))  # its download, too
 st.dataframe(
     table,
     hide_index=True,
