@@ -3,7 +3,6 @@
 | setting            | environment variable | default                         |
 |--------------------|----------------------|---------------------------------|
 | database path      | REACH_DB             | data/reach.duckdb               |
-| display time zone  | REACH_TIMEZONE       | the programme's (Asia/Yekaterinburg for the demo) |
 | ingest secrets     | REACH_INGEST_SECRET, REACH_ZOOM_SECRET_TOKEN (or Streamlit secrets) | none: ingest refused |
 | public address     | REACH_PUBLIC_URL     | the live view's address (for localhost: the network address) |
 | pages for others   | REACH_NETWORK_PAGES  | live: other computers see only the live view (all: every page) |
@@ -76,8 +75,3 @@ def public_url() -> str | None:
     """REACH_PUBLIC_URL: the address phones in the room use to reach this server (for the
     check-in QR code), when it differs from the one the presenter opened."""
     return os.environ.get("REACH_PUBLIC_URL") or None
-
-
-def timezone_override() -> str | None:
-    """REACH_TIMEZONE, when the operator wants another display zone than the programme's."""
-    return os.environ.get("REACH_TIMEZONE") or None
