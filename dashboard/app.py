@@ -10,22 +10,35 @@ from dashboard.settings import network_pages
 st.set_page_config(page_title="Reach", page_icon="🌐", layout="wide")
 lang = language(st.session_state.get("lang") or st.query_params.get("lang"))
 
-# Other computers (phones that scanned the check-in code, the venue's network) see only the
-# live view unless REACH_NETWORK_PAGES=all: the analysts' pages stay on this computer.
-everything = ui.opened_here() or network_pages() == "all"
-live = st.Page("views/live.py", title=t("live", lang), icon=":material/cast:", url_path="live", default=not everything)
-pages = [live]
-if everything:
-    pages = [
-        st.Page(
-            "views/overview.py",
-            title=t("overview", lang),
-            icon=":material/insights:",
-            url_path="overview",
-            default=True,
-        ),  # fmt: skip
-        st.Page("views/data.py", title=t("data", lang), icon=":material/upload_file:", url_path="data"),
-        live,
-    ]
+
+def pages_for(user) -> list:
+    """The pages this session may open. On a server without accounts: every page on this computer,
+    only the live view elsewhere (unless REACH_NETWORK_PAGES=all). With accounts: by role — a page
+    a role may not use is not in the navigation, so its URL shows none of its content."""
+    live = st.Page("views/live.py", title=t("live", lang), icon=":material/cast:", url_path="live")
+    if user is None:
+        everything = ui.opened_here() or network_pages() == "all"
+        allowed = {"overview", "data", "live"} if everything else {"live"}
+    else:
+        needs = {"overview": "see_overview", "data": "see_data_page", "admin": "manage_accounts"}
+        allowed = {"live"} | {page for page, action in needs.items() if ui.may(action, user)}
+    candidates = [
+        ("overview", st.Page("views/overview.py", title=t("overview", lang), icon=":material/insights:",
+                             url_path="overview", default=True)),
+        ("data", st.Page("views/data.py", title=t("data", lang), icon=":material/upload_file:", url_path="data")),
+        ("live", live),
+        ("admin", st.Page("views/admin.py", title=t("admin", lang), icon=":material/admin_panel_settings:",
+                          url_path="admin")),
+    ]  # fmt: skip
+    chosen = [page for name, page in candidates if name in allowed]
+    if "overview" not in allowed:  # the live view is the first page
+        chosen = [st.Page("views/live.py", title=t("live", lang), icon=":material/cast:", url_path="live",
+                          default=True)]  # fmt: skip
+    return chosen
+
+
 with ui.guarded(lang):  # never a traceback on screen
-    st.navigation(pages).run()
+    user = ui.current_user()
+    navigation = st.navigation(pages_for(user))
+    ui.sign_out_link(lang, user)
+    navigation.run()

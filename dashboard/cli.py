@@ -6,12 +6,13 @@ import argparse
 import json
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from dashboard import database, demo, queries, reach, writes
+from dashboard import accounts, database, demo, queries, reach, writes
 from dashboard.filters import Filters
 from dashboard.imports.loader import ImportResult, import_file
 from dashboard.imports.problems import Problem
@@ -55,6 +56,31 @@ def _parser() -> argparse.ArgumentParser:
     q = live.add_parser("clear-rehearsals", help="remove rehearsal data completely (all, or one webinar's)")
     q.add_argument("--event", help="webinar key (default: every webinar)")
     q.add_argument("--db")
+
+    p = sub.add_parser("users", help="accounts of a team's server: add, list, remove, set-password, token")
+    users = p.add_subparsers(dest="users_command", required=True)
+    q = users.add_parser("add", help="add an account (the password is read from standard input)")
+    q.add_argument("login")
+    q.add_argument("--role", required=True, choices=list(accounts.ROLES))
+    q.add_argument("--password-stdin", action="store_true", required=True, help="read the password from stdin")
+    q.add_argument("--db")
+    q = users.add_parser("list", help="list the accounts")
+    q.add_argument("--db")
+    q = users.add_parser("remove", help="remove an account, its tokens and sessions")
+    q.add_argument("login")
+    q.add_argument("--db")
+    q = users.add_parser("set-password", help="a new password from standard input; the account's sessions end")
+    q.add_argument("login")
+    q.add_argument("--password-stdin", action="store_true", required=True)
+    q.add_argument("--db")
+    q = users.add_parser("token", help="print a new API token for the account (shown once), or --revoke them all")
+    q.add_argument("login")
+    q.add_argument("--revoke", action="store_true")
+    q.add_argument("--db")
+
+    p = sub.add_parser("audit", help="print the audit log: who did what, when")
+    p.add_argument("--since", help="from this date (YYYY-MM-DD)")
+    p.add_argument("--db")
 
     p = sub.add_parser("report", help="print the programme's figures")
     p.add_argument("--db")
@@ -176,9 +202,18 @@ def cmd_clear_rehearsals(args) -> int:
         raise UsageError(f"no {missing} in the database") from None
     finally:
         con.close()
+    audit_from_cli("rehearsals-cleared", f"{args.event or 'all'}: {removed.rows} events", args.db)
     print(f"Rehearsal data removed: {removed.rows} live events, {removed.persons} persons, "
           f"{removed.webinars} webinars.")  # fmt: skip
     return 0
+
+
+def audit_from_cli(action: str, detail: str, db: str | None) -> None:
+    con = database.connect(database_path(db))
+    try:
+        accounts.audit(con, "cli", action, detail)
+    finally:
+        con.close()
 
 
 def cmd_report(args) -> int:
@@ -235,11 +270,76 @@ def cmd_import(args) -> int:
     finally:
         con.close()
     for result in results:
+        audit_from_cli("import", f"{result.file_name}: {result.status}, {result.records} records", args.db)
         print(result.summary(args.lang), file=sys.stderr if result.status == "rejected" else sys.stdout)
     return 1 if any(r.status == "rejected" for r in results) else 0
 
 
-COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "live": cmd_live, "report": cmd_report}
+def _password() -> str:
+    """The password from standard input (its first line), never from the command line."""
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users(args) -> int:
+    con = database.connect(database_path(args.db))
+    try:
+        with database.transaction(con, facts=False):
+            message = _users(con, args)
+    except accounts.AccountProblem as problem:
+        raise UsageError(str(problem)) from None
+    finally:
+        con.close()
+    print(message)
+    return 0
+
+
+def _users(con, args) -> str:
+    command = args.users_command
+    if command == "list":
+        lines = [f"{login:<24} {role:<10} since {str(created)[:10]}  tokens {tokens}"
+                 for login, role, created, tokens in accounts.list_accounts(con)]  # fmt: skip
+        return "\n".join(lines) or "No accounts: this computer works as one user's."
+    if command == "add":
+        login = accounts.add_account(con, args.login, args.role, _password())
+        accounts.audit(con, "cli", "account-added", f"{login} as {args.role}")
+        return f"Account {login} added ({args.role}). From now on every visitor signs in."
+    if command == "remove":
+        accounts.remove_account(con, args.login)
+        accounts.audit(con, "cli", "account-removed", args.login.strip().lower())
+        return f"Account {args.login.strip().lower()} removed."
+    if command == "set-password":
+        accounts.set_password(con, args.login, _password())
+        accounts.audit(con, "cli", "password-set", args.login.strip().lower())
+        return f"Password of {args.login.strip().lower()} set; its sessions ended."
+    if args.revoke:
+        n = accounts.revoke_tokens(con, args.login)
+        accounts.audit(con, "cli", "tokens-revoked", f"{args.login.strip().lower()}: {n}")
+        return f"{n} tokens of {args.login.strip().lower()} revoked."
+    token = accounts.new_token(con, args.login)
+    accounts.audit(con, "cli", "token-created", args.login.strip().lower())
+    return token
+
+
+def cmd_audit(args) -> int:
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since)
+        except ValueError:
+            raise UsageError(f"--since {args.since!r} is not a date (expected YYYY-MM-DD)") from None
+    con, _ = database.open_for_reading(database_path(args.db))
+    try:
+        rows = accounts.audit_entries(con, since)
+    finally:
+        con.close()
+    for at, actor, action, detail, address in rows:
+        print(f"{at:%Y-%m-%d %H:%M:%S}  {actor or '-':<16} {action:<18} {detail or ''}"
+              + (f"  [{address}]" if address else ""))  # fmt: skip
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "live": cmd_live, "report": cmd_report,
+            "users": cmd_users, "audit": cmd_audit}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,11 +17,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import database, queries
+from dashboard import accounts, database, queries, signin
 from dashboard.filters import ALL, Filters
 from dashboard.i18n import country_name, role_label, t
 from dashboard.network import is_loopback
-from dashboard.settings import LANGUAGES, database_path
+from dashboard.settings import LANGUAGES, database_path, session_idle, trust_this_computer
 from dashboard.url_state import Choices, UrlState, parse, to_params
 
 LOG = logging.getLogger("reach.pages")
@@ -174,6 +174,56 @@ def _sidebar(lang: str, country_options, roles, webinars) -> Filters:
         stages=tuple(stages) or None,
         min_minutes=float(minimum) or None,
     )
+
+
+NOBODY = "nobody"  # accounts exist but this session is not signed in (the gate should have stopped it)
+
+
+def current_user() -> accounts.Who | None:
+    """The signed-in account of this browser session; None on a server without accounts (or a
+    trusted laptop: REACH_TRUST_THIS_COMPUTER), where this computer works as one user's."""
+    cursor = database_owner().cursor()
+    try:
+        if not accounts.accounts_exist(cursor):
+            return None
+        session = st.context.cookies.get(signin.SESSION_COOKIE)
+        who = accounts.session_account(cursor, session if isinstance(session, str) else None, session_idle())
+    finally:
+        cursor.close()
+    if who is None and trust_this_computer() and opened_here():
+        return None
+    return who or accounts.Who("", NOBODY)
+
+
+def may(action: str, user: accounts.Who | None = None) -> bool:
+    """Whether this session may do `action` (accounts.CAN): by its role once accounts exist; on a
+    server without accounts, the analysts' and presenters' controls only on this computer."""
+    user = current_user() if user is None else user
+    if user is None:
+        return opened_here() or action in ("see_overview", "export_aggregates")
+    return accounts.may(user.role, action) if user.role != NOBODY else False
+
+
+def actor() -> str | None:
+    """Who to name in the audit log: the signed-in login, or None for the single user."""
+    user = current_user()
+    return user.login if user is not None and user.role != NOBODY else None
+
+
+def audit(action: str, detail: str = "") -> None:
+    """Write an entry of the audit log for this session's user (never personal data: callers pass
+    file names, webinar keys, counts)."""
+    address = st.context.ip_address
+    with database_owner().write(facts=False) as cursor:
+        accounts.audit(cursor, actor(), action, detail, address if isinstance(address, str) else None)
+
+
+def sign_out_link(lang: str, user: accounts.Who | None) -> None:
+    """Who is signed in, and the way out, in the sidebar."""
+    if user is None or user.role == NOBODY:
+        return
+    st.sidebar.caption(t("signed_in_as", lang, login=user.login, role=t(f"role_{user.role}", lang)))
+    st.sidebar.link_button(t("logout_button", lang), f"/logout?lang={lang}", width="stretch")
 
 
 def opened_here() -> bool:

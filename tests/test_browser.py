@@ -351,3 +351,55 @@ def test_a_tcp_forwarder_to_loopback_does_not_open_the_private_pages(browser, se
     finally:
         forwarder.close()
     assert blocked == []
+
+
+@pytest.fixture
+def team_server(tiny_db_file):
+    """The hand-made programme with a viewer and an analyst account."""
+    from dashboard import accounts, database
+
+    con = database.connect(tiny_db_file)
+    accounts.add_account(con, "director", "viewer", "director's long passphrase")
+    accounts.add_account(con, "anna", "analyst", "anna's long passphrase")
+    con.close()
+    proc, url = serve(tiny_db_file, {})
+    yield url
+    stop(proc)
+
+
+def sign_in_page(browser, url: str, login: str, password: str, then: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(
+        payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))  # fmt: skip
+    page.goto(url + then)
+    page.wait_for_selector("input[name=login]", timeout=30_000)  # sent to sign in first
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
+    wait_for_script(page)
+    return page, frames
+
+
+def test_a_viewer_sees_the_overview_and_never_the_data_page_or_an_e_mail(browser, team_server):
+    page, frames = sign_in_page(browser, team_server, "director", "director's long passphrase", "/data?lang=en")
+    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    assert settled_kpis(page, "Participants")["Participants"] == "5"  # the overview, not the Data page
+    assert page.locator("input[type=file]").count() == 0
+    assert page.locator("a[href$='/data']").count() == 0
+    assert "Signed in as director (viewer)" in page.inner_text("body")
+    html = page.content()
+    for private in ("ann@x.org", "bob@y.org", "cara@z.org", "dan@q.kz", "eve@w.org", "host@perm.ru"):
+        assert private not in html and not any(private in frame for frame in frames)
+    page.close()
+
+
+def test_an_analyst_signs_in_and_imports_a_file(browser, team_server):
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    page, _ = sign_in_page(browser, team_server, "anna", "anna's long passphrase", "/data?lang=en")
+    page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
+    page.set_input_files("input[type=file]", [str(fixtures / "zoom_attendee_current.csv")])
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("zoom_attendee_current.csv: imported").wait_for(timeout=60_000)
+    page.close()

@@ -156,3 +156,35 @@ alter table events add column if not exists is_rehearsal boolean default false;
 alter table events add column if not exists origin varchar;
 alter table events add column if not exists import_id integer;
 alter table events add column if not exists created_at timestamp;   -- UTC, when this database got it
+
+-- Team use (dashboard/accounts.py): accounts with a role, API tokens and sign-in sessions (only
+-- digests of tokens and session ids are kept), and the audit log — never a password, a token or
+-- a participant's name or e-mail.
+create table if not exists accounts (
+    login               varchar primary key,
+    role                varchar not null,   -- viewer, analyst, presenter, admin
+    password_hash       varchar not null,   -- Argon2
+    created_at          timestamp not null, -- UTC
+    password_changed_at timestamp not null
+);
+
+create table if not exists api_tokens (
+    token_hash varchar primary key,   -- SHA-256 of the token
+    login      varchar not null,
+    created_at timestamp not null
+);
+
+create table if not exists sessions (
+    session_hash varchar primary key,  -- SHA-256 of the session id in the cookie
+    login        varchar not null,
+    created_at   timestamp not null,
+    last_seen_at timestamp not null
+);
+
+create table if not exists audit_log (
+    happened_at timestamp not null, -- UTC
+    actor       varchar,            -- login; null for the single user of a server without accounts
+    action      varchar not null,   -- sign-in, sign-in-failed, sign-out, import, remove-import, mapping, …
+    detail      varchar,
+    address     varchar
+);

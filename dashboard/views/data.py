@@ -50,6 +50,7 @@ def mapping_editor(name: str, parsed, signature: str) -> dict | None:
     if st.button(t("save_mapping", lang), key=f"save-{name}"):
         with db.write(facts=False) as cursor:
             writes.save_column_mapping(cursor, signature, mapping)
+        ui.audit("column-mapping", f"{name}: {len(mapping['columns'])} columns")
         st.success(t("mapping_saved", lang))
     changed = any(columns.get(f) != parsed.mapping.get(f) for f in fields) or title
     return mapping if changed else None
@@ -118,6 +119,7 @@ with tab_import:
     if plans and st.button(t("import_button", lang), type="primary"):
         for upload, mapping, _ in plans:
             result = import_file(con, upload.getvalue(), upload.name, zone=zone, mapping=mapping, skip_bad_rows=skip)
+            ui.audit("import", f"{upload.name}: {result.status}, {result.records} records")
             show = st.success if result.status == "imported" else st.info if result.status == "unchanged" else st.error
             show(result.summary(lang))
 
@@ -158,6 +160,7 @@ with tab_quality:
             raw = unmatched["country_raw"]  # as stored: the editor shows formula-like texts inert
             for row in chosen.itertuples():
                 review.save_country(con, raw[row.Index], row.map_to)
+            ui.audit("mapping", f"{len(chosen)} country texts")
             st.success(t("applied", lang, n=len(chosen)) + ": " + ", ".join(f"{r.country_raw} → {names.get(r.map_to)}"
                                                                             for r in chosen.itertuples()))  # fmt: skip
     st.subheader(t("unmatched_roles", lang))
@@ -178,6 +181,7 @@ with tab_quality:
             raw = roles_unmatched["role_raw"]
             for row in chosen.itertuples():
                 review.save_role(con, raw[row.Index], row.map_to)
+            ui.audit("mapping", f"{len(chosen)} occupation texts")
             st.success(t("applied", lang, n=len(chosen)))
     st.subheader(t("platform_vs_ours", lang))
     stated = queries.run(con, "platform_figures", ALL)
@@ -206,6 +210,7 @@ def removal_form(log: pd.DataFrame) -> None:
         with db.write() as cursor:
             removed = writes.remove_import(cursor, int(chosen))
             writes.refresh_after_removal(cursor)
+        ui.audit("remove-import", f"{choices[chosen]}: {removed.rows} rows")
         st.success(t("removed", lang, file=choices[chosen], rows=removed.rows, persons=removed.persons,
                      webinars=removed.webinars))  # fmt: skip
 

@@ -15,7 +15,7 @@ st.caption(ctx.programme)
 
 if ctx.webinars.empty:  # nothing imported yet: say how to start, and offer the demo on purpose
     st.info(t("empty_programme", lang, db=ctx.database_file), icon="ℹ️")
-    if ui.opened_here() and st.button(t("load_demo", lang), help=t("load_demo_help", lang)):
+    if ui.may("import") and st.button(t("load_demo", lang), help=t("load_demo_help", lang)):
         ui.load_demo()
         st.rerun()
     st.stop()

@@ -1,0 +1,21 @@
+"""Access and audit (admins): the accounts and who did what, when."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import accounts, ui
+from dashboard.i18n import t
+from dashboard.spreadsheet_safety import formula_safe
+
+lang = ui.language()
+st.query_params.from_dict({"lang": lang} if lang != "ru" else {})
+st.title(t("admin", lang))
+con = ui.database_owner().cursor()
+st.subheader(t("admin_accounts", lang))
+st.dataframe(formula_safe(pd.DataFrame(accounts.list_accounts(con), columns=["login", "role", "created_at", "tokens"])),
+             hide_index=True)  # fmt: skip
+st.caption(t("admin_accounts_help", lang))
+st.subheader(t("admin_audit", lang))
+entries = pd.DataFrame(accounts.audit_entries(con), columns=["happened_at", "actor", "action", "detail", "address"])
+st.dataframe(formula_safe(entries.iloc[::-1]), hide_index=True, width="stretch")
+con.close()
