@@ -10,7 +10,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .  # hatchling comes from the lock
 	touch $(STAMP)
 
 run: $(STAMP)  ## open the dashboard on the demo programme at http://localhost:8501
@@ -30,4 +30,4 @@ lock:  ## refresh requirements.lock from pyproject (needs network to PyPI)
 	/tmp/reach-lock/bin/pip freeze --exclude reach > requirements.lock
 
 clean:
-	rm -rf $(VENV) data/*.duckdb data/*.duckdb.wal
+	rm -rf $(VENV) data/*.duckdb data/*.duckdb.wal *.egg-info

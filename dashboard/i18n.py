@@ -122,6 +122,32 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Something went wrong on this page; nothing was changed. Reload the page; if it happens again, note the time: "
         "the server log has the details.",
     },
+    "login_title": {"ru": "Вход в Reach", "en": "Sign in to Reach"},
+    "login_login": {"ru": "Логин", "en": "Login"},
+    "login_password": {"ru": "Пароль", "en": "Password"},
+    "login_button": {"ru": "Войти", "en": "Sign in"},
+    "login_wrong": {"ru": "Неверный логин или пароль.", "en": "Wrong login or password."},
+    "login_expired": {
+        "ru": "Форма устарела. Введите логин и пароль ещё раз.",
+        "en": "The form has expired. Enter your login and password again.",
+    },
+    "login_too_many": {
+        "ru": "Слишком много неудачных попыток. Повторите через {seconds} с.",
+        "en": "Too many failed attempts. Try again in {seconds} s.",
+    },
+    "logout_button": {"ru": "Выйти", "en": "Sign out"},
+    "signed_in_as": {"ru": "Вы вошли как {login} ({role})", "en": "Signed in as {login} ({role})"},
+    "role_viewer": {"ru": "просмотр", "en": "viewer"},
+    "role_analyst": {"ru": "аналитик", "en": "analyst"},
+    "role_presenter": {"ru": "ведущий", "en": "presenter"},
+    "role_admin": {"ru": "администратор", "en": "admin"},
+    "admin": {"ru": "Доступ и журнал", "en": "Access and audit"},
+    "admin_accounts": {"ru": "Учётные записи", "en": "Accounts"},
+    "admin_audit": {"ru": "Журнал действий", "en": "Audit log"},
+    "admin_accounts_help": {
+        "ru": "Учётные записи создаются командой `reach users add ЛОГИН --role РОЛЬ --password-stdin` на сервере.",
+        "en": "Accounts are made on the server with `reach users add LOGIN --role ROLE --password-stdin`.",
+    },
     "bad_url": {
         "ru": "Некоторые параметры ссылки не распознаны и пропущены: {items}",
         "en": "Some link parameters were not recognised and were ignored: {items}",
@@ -256,6 +282,25 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "checkin_again": {"ru": "Открыть форму снова", "en": "Open the form again"},
     "checkin_other_language": {"ru": "English", "en": "Русский"},
+    # check-in limits: the code on the screen, the webinar's ceiling, refusals on the live view
+    "checkin_code": {"ru": "Код с экрана (4 цифры)", "en": "Code on the screen (4 digits)"},
+    "checkin_bad_code": {
+        "ru": "Код: введите 4 цифры, которые сейчас показаны на экране.",
+        "en": "Code: type the 4 digits shown on the screen now.",
+    },
+    "checkin_full": {
+        "ru": "Отметки на вебинар «{title}» больше не принимаются: их уже столько, сколько позволяет размер его аудитории. Если вы в зале, скажите организаторам.",
+        "en": "Check-in to “{title}” is full: it has taken as many check-ins as its audience allows. If you are in the room, please tell the organisers.",
+    },
+    "live_checkin_code": {"ru": "Код для отметки", "en": "Check-in code"},
+    "live_checkin_code_help": {
+        "ru": "Код меняется каждые {minutes} мин (следующий через {seconds} с).",
+        "en": "The code changes every {minutes} min (next in {seconds} s).",
+    },
+    "live_checkin_refused": {"ru": "Отметок отклонено: {n} ({reasons})", "en": "Check-ins refused: {n} ({reasons})"},
+    "live_refused_ceiling": {"ru": "предел вебинара: {n}", "en": "webinar limit: {n}"},
+    "live_refused_rate": {"ru": "слишком часто с одного адреса: {n}", "en": "too many from one address: {n}"},
+    "live_refused_code": {"ru": "неверный код: {n}", "en": "wrong code: {n}"},
     "data_title": {"ru": "Данные: импорт и качество", "en": "Data: import and quality"},
     "tab_import": {"ru": "Импорт файлов", "en": "Import files"},
     "tab_quality": {"ru": "Качество данных", "en": "Data quality"},
