@@ -175,15 +175,16 @@ def _safe_next(value: str | None) -> str:
     return value
 
 
-def _page(lang: str, body: str, status: int = 200, csrf: str | None = None, secure: bool = False) -> HTMLResponse:
-    other = "en" if lang == "ru" else "ru"
+def _page(lang: str, body: str, status: int = 200, csrf: str | None = None, secure: bool = False,
+          next_path: str = "/") -> HTMLResponse:  # fmt: skip
+    other = login_link(next_path, "en" if lang == "ru" else "ru")
     html = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{escape(t('login_title', lang))}</title><style>{STYLE}"
         "input{width:100%;box-sizing:border-box;font-size:1.1rem;padding:.6rem;border:1px solid #8a94a6;"
         "border-radius:.4rem}</style></head>"
-        f'<body><main><a class="lang" href="/login?lang={other}">{escape(t("checkin_other_language", lang))}</a>'
+        f'<body><main><a class="lang" href="{escape(other)}">{escape(t("checkin_other_language", lang))}</a>'
         f"<h1>{escape(t('login_title', lang))}</h1>{body}</main></body></html>"
     )
     response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
@@ -214,7 +215,7 @@ async def show_login(request: Request) -> Response:
     lang = language(request.query_params.get("lang"))
     csrf = secrets.token_urlsafe(24)
     next_path = _safe_next(request.query_params.get("next"))
-    return _page(lang, _form(lang, next_path, csrf), csrf=csrf, secure=_secure(request))
+    return _page(lang, _form(lang, next_path, csrf), csrf=csrf, secure=_secure(request), next_path=next_path)
 
 
 async def _fields(request: Request) -> dict[str, str]:
