@@ -6,6 +6,9 @@ import argparse
 import json
 import os
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +21,7 @@ from dashboard.imports.loader import ImportResult, import_file
 from dashboard.imports.problems import Problem
 from dashboard.live.simulate import HoldsRealData, simulate
 from dashboard.settings import DEFAULT_PORT, DEMO_PARTICIPANTS, DEMO_SEED, SERVER_SCRIPT, database_path
+from dashboard.team_api import validated_filters
 
 
 class UsageError(Exception):
@@ -44,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", help='JSON column mapping (any format): {"columns": {field: header}, "event_title": …}')
     p.add_argument("--skip-bad-rows", action="store_true", help="import the good rows and list every skipped one")
     p.add_argument("--lang", choices=["ru", "en"], default="en", help="language of the messages")
+    _server_options(p)
 
     p = sub.add_parser("live", help="live webinars: rehearse with simulated events")
     live = p.add_subparsers(dest="live_command", required=True)
@@ -89,7 +94,40 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--event", action="append", help="event key; repeatable")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--include-rehearsals", action="store_true", help="count rehearsal data too (left out by default)")
+    _server_options(p)
     return parser
+
+
+def _server_options(p) -> None:
+    p.add_argument("--url", help="a running server's address (default: REACH_URL): work through its API")
+    p.add_argument("--token", help="an API token of an account on it (default: REACH_TOKEN; reach users token)")
+
+
+def _server(args) -> tuple[str, str] | None:
+    """(url, token) when the command goes through a running server's API, else None."""
+    url = args.url or os.environ.get("REACH_URL")
+    if not url:
+        return None
+    token = args.token or os.environ.get("REACH_TOKEN")
+    if not token:
+        raise UsageError("--url needs an API token: --token or REACH_TOKEN (reach users token LOGIN on the server)")
+    return url.rstrip("/"), token
+
+
+def _call(method: str, url: str, token: str, body: bytes | None = None, headers: dict | None = None):
+    """(status, JSON answer) of a call to the server's API; UsageError when it cannot be reached."""
+    request = urllib.request.Request(url, data=body, method=method,
+                                     headers={"Authorization": f"Bearer {token}", **(headers or {})})  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        try:
+            return error.code, json.loads(error.read())
+        except ValueError:
+            raise UsageError(f"the server answered {error.code}") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot reach {url}: {exc}") from None
 
 
 def cmd_demo(args) -> int:
@@ -114,6 +152,8 @@ def cmd_demo(args) -> int:
 
 def streamlit_command(port: int) -> list[str]:
     """The command that serves the dashboard, offline and quiet."""
+    from dashboard.settings import max_upload_mb
+
     return [
         # -P: the working directory is not put on the import path, so a folder of downloaded
         # files (a streamlit.py, a pandas.py) is never run by starting the server from it
@@ -127,6 +167,8 @@ def streamlit_command(port: int) -> list[str]:
         "--client.toolbarMode", "viewer",
         # Never a traceback in a browser (phones included): pages say what happened in words.
         "--client.showErrorDetails", "none",
+        # Streamlit's own limit, 200 MB, would turn away a million-row Zoom report (205 MB).
+        "--server.maxUploadSize", str(max_upload_mb()),
     ]  # fmt: skip
 
 
@@ -143,28 +185,13 @@ def cmd_serve(args) -> int:
     os.execve(command[0], command, env)
 
 
-def _validated(values: list[str] | None, allowed: set[str], what: str) -> tuple[str, ...] | None:
-    if not values:
-        return None
-    unknown = sorted(set(values) - allowed)
-    if unknown:
-        raise UsageError(f"unknown {what}: {', '.join(unknown)}")
-    return tuple(values)
-
-
 def report_filters(con, args) -> Filters:
-    """Filters from --country/--role/--event, checked against the database."""
-    cur = con.cursor()
-    countries = {r[0] for r in cur.execute("select iso2 from countries").fetchall()} | {"unknown"}
-    roles = {r[0] for r in cur.execute("select code from roles").fetchall()}
-    events = {r[0] for r in cur.execute("select event_key from events").fetchall()}
-    upper = [c.upper() if c.lower() != "unknown" else "unknown" for c in args.country or []]
-    return Filters(
-        countries=_validated(upper, countries, "country code"),
-        roles=_validated(args.role, roles, "role code"),
-        events=_validated(args.event, events, "event key"),
-        rehearsals=bool(getattr(args, "include_rehearsals", False)),
-    )
+    """Filters from --country/--role/--event, checked against the database (as the API checks them)."""
+    try:
+        return validated_filters(con, args.country or [], args.role or [], args.event or [],
+                                 bool(getattr(args, "include_rehearsals", False)))  # fmt: skip
+    except ValueError as bad:
+        raise UsageError(str(bad)) from None
 
 
 def reference_tables(con) -> tuple:
@@ -217,6 +244,16 @@ def audit_from_cli(action: str, detail: str, db: str | None) -> None:
 
 
 def cmd_report(args) -> int:
+    server = _server(args)
+    if server:
+        query = [("country", c) for c in args.country or []] + [("role", r) for r in args.role or []]
+        query += [("event", e) for e in args.event or []]
+        query += [("include_rehearsals", "1")] if args.include_rehearsals else []
+        status, answer = _call("GET", f"{server[0]}/api/v1/report?{urllib.parse.urlencode(query)}", server[1])
+        if status != 200:
+            raise UsageError(answer.get("error", f"the server answered {status}"))
+        print(json.dumps(answer, ensure_ascii=False, indent=2) if args.json else reach.report_text(answer))
+        return 0
     path = database_path(args.db)
     if not path.exists():
         raise UsageError(f"no database at {path}; build one with `reach demo`")
@@ -258,6 +295,9 @@ def _zone(name: str | None) -> str | None:
 
 def cmd_import(args) -> int:
     """Each file on its own: imported completely or not at all; exit 1 if any was rejected."""
+    server = _server(args)
+    if server:
+        return import_through(server, args)
     mapping, zone = _mapping(args.mapping), _zone(args.timezone)
     con = database.connect(database_path(args.db))
     try:
@@ -273,6 +313,30 @@ def cmd_import(args) -> int:
         audit_from_cli("import", f"{result.file_name}: {result.status}, {result.records} records", args.db)
         print(result.summary(args.lang), file=sys.stderr if result.status == "rejected" else sys.stdout)
     return 1 if any(r.status == "rejected" for r in results) else 0
+
+
+def import_through(server: tuple[str, str], args) -> int:
+    """reach import --url: each file sent to the running server's API, which imports it as the
+    Data page does (all or nothing; the same file again changes nothing)."""
+    if args.mapping or args.skip_bad_rows:
+        raise UsageError("--mapping and --skip-bad-rows work on a database file; with --url, map columns on the "
+                         "Data page (the mapping is saved for files with the same headers)")  # fmt: skip
+    zone = _zone(args.timezone)
+    rejected = False
+    for f in args.files:
+        path = Path(f)
+        if not path.is_file():
+            print(ImportResult(f, "rejected", [Problem("missing_file")]).summary(args.lang), file=sys.stderr)
+            rejected = True
+            continue
+        query = f"?{urllib.parse.urlencode({'timezone': zone})}" if zone else ""
+        status, answer = _call("POST", f"{server[0]}/api/v1/imports{query}", server[1], path.read_bytes(),
+                               {"X-Reach-Filename": path.name, "Content-Type": "application/octet-stream"})  # fmt: skip
+        if status not in (200, 422):
+            raise UsageError(answer.get("error", f"the server answered {status}"))
+        rejected |= answer["status"] == "rejected"
+        print(answer["summary"], file=sys.stderr if answer["status"] == "rejected" else sys.stdout)
+    return 1 if rejected else 0
 
 
 def _password() -> str:

@@ -1,11 +1,13 @@
 """Team use: once an account exists every visitor signs in; each role sees exactly its part."""
 
 import http.client
+import json
 import urllib.parse
 
 import pytest
 
-from dashboard import accounts, database
+from dashboard import accounts, cli, database, reach
+from dashboard.filters import Filters
 from tests import programme
 from tests.serving import serve, stop
 
@@ -13,15 +15,25 @@ PASSWORD = "correct horse battery"
 ROLES = ("viewer", "analyst", "presenter", "admin")
 
 
+TOKENS: dict[str, str] = {}
+OFFLINE: dict[str, dict] = {}
+
+
 @pytest.fixture(scope="module")
 def team(tmp_path_factory):
-    """A server on the hand-made programme with one account of each role."""
+    """A server on the hand-made programme with one account of each role (each with an API token),
+    and the offline reports of the same file, taken before the server holds it."""
     path = tmp_path_factory.mktemp("team") / "team.duckdb"
     con = programme.build(database.connect(path))
     for role in ROLES:
         accounts.add_account(con, f"{role}1", role, PASSWORD)
+        TOKENS[role] = accounts.new_token(con, f"{role}1")
     con.close()
-    proc, url = serve(path, {})
+    reader, _ = database.open_for_reading(path)
+    for name, filters in (("all", Filters()), ("w2-students", Filters(events=("w2",), roles=("student",)))):
+        OFFLINE[name] = json.loads(json.dumps(reach.report(reader, filters, *cli.reference_tables(reader))))
+    reader.close()
+    proc, url = serve(path, {"REACH_MAX_UPLOAD_MB": "1"})
     yield url
     stop(proc)
 
@@ -146,3 +158,46 @@ def test_this_computer_may_be_trusted_on_a_laptop(tmp_path):
         assert request(url, "GET", "/", headers={"Host": "reach.example.org"})[0] == 303  # forwarded: sign in
     finally:
         stop(proc)
+
+
+def bearer(role: str | None, token: str | None = None) -> dict:
+    return {"Authorization": f"Bearer {token or TOKENS[role]}"}
+
+
+def test_the_report_api_needs_a_token_and_equals_the_offline_report(team):
+    assert request(team, "GET", "/api/v1/report")[0] == 401
+    assert request(team, "GET", "/api/v1/report", headers=bearer(None, "reach_forged"))[0] == 401
+    for role in ROLES:  # any role may read aggregates
+        status, _, body = request(team, "GET", "/api/v1/report", headers=bearer(role))
+        assert (status, json.loads(body)) == (200, OFFLINE["all"])
+    status, _, body = request(team, "GET", "/api/v1/report?event=w2&role=student", headers=bearer("viewer"))
+    assert (status, json.loads(body)) == (200, OFFLINE["w2-students"])
+    status, _, body = request(team, "GET", "/api/v1/report?country=XX", headers=bearer("viewer"))
+    assert (status, json.loads(body)) == (400, {"error": "unknown country code: XX"})
+
+
+def test_reach_report_through_the_server(team, capsys):
+    assert cli.main(["report", "--url", team, "--token", TOKENS["viewer"], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == OFFLINE["all"]
+    assert cli.main(["report", "--url", team, "--json"]) == 2  # no token
+    assert "needs an API token" in capsys.readouterr().err
+
+
+def test_imports_through_the_api_by_role(team, tmp_path, capsys):
+    sheet = "ФИО;E-mail;Страна;Должность;Вебинар;Дата\nАнна;ann@x.org;Россия;директор;Webinar two;08.10.2026\n"
+    headers = {"X-Reach-Filename": "form.csv", "Content-Type": "application/octet-stream"}
+    for role in ("viewer", "presenter"):
+        status, _, body = request(team, "POST", "/api/v1/imports", sheet.encode(), {**headers, **bearer(role)})
+        assert status == 403 and "may not import" in json.loads(body)["error"]
+    status, _, body = request(team, "POST", "/api/v1/imports", sheet.encode(), {**headers, **bearer("analyst")})
+    answer = json.loads(body)
+    assert (status, answer["status"], answer["records"], answer["persons"]) == (200, "imported", 1, 1)
+    file = tmp_path / "form.csv"
+    file.write_text(sheet, encoding="utf-8")
+    assert cli.main(["import", "--url", team, "--token", TOKENS["admin"], str(file)]) == 0
+    assert capsys.readouterr().out == "form.csv: imported before, nothing changed\n"
+    big = b"x" * (1024 * 1024 + 1)  # REACH_MAX_UPLOAD_MB=1 on this server
+    status, _, body = request(team, "POST", "/api/v1/imports", big, {**headers, **bearer("analyst")})
+    assert (status, json.loads(body)) == (413, {"error": "the file is larger than the upload limit (1 MB)"})
+    status, _, body = request(team, "POST", "/api/v1/imports", b"", {**bearer("analyst")})
+    assert status == 400 and "X-Reach-Filename" in json.loads(body)["error"]
