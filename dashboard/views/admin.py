@@ -12,10 +12,13 @@ st.query_params.from_dict({"lang": lang} if lang != "ru" else {})
 st.title(t("admin", lang))
 con = ui.database_owner().cursor()
 st.subheader(t("admin_accounts", lang))
-st.dataframe(formula_safe(pd.DataFrame(accounts.list_accounts(con), columns=["login", "role", "created_at", "tokens"])),
+people = pd.DataFrame(accounts.list_accounts(con), columns=["login", "role", "created_at", "tokens"])
+people["role"] = [t(f"role_{role}", lang) for role in people["role"]]
+st.dataframe(formula_safe(people.rename(columns={c: t(f"col_admin_{c}", lang) for c in people.columns})),
              hide_index=True)  # fmt: skip
 st.caption(t("admin_accounts_help", lang))
 st.subheader(t("admin_audit", lang))
 entries = pd.DataFrame(accounts.audit_entries(con), columns=["happened_at", "actor", "action", "detail", "address"])
-st.dataframe(formula_safe(entries.iloc[::-1]), hide_index=True, width="stretch")
+entries = entries.iloc[::-1].rename(columns={c: t(f"col_admin_{c}", lang) for c in entries.columns})
+st.dataframe(formula_safe(entries), hide_index=True, width="stretch")
 con.close()
