@@ -135,8 +135,9 @@ def main() -> None:
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "REACH_INGEST_SECRET": SECRET,
-                                   "REACH_CHECKIN_LIMIT": "100000"})  # fmt: skip
+                              env={**os.environ, "REACH_INGEST_SECRET": SECRET, "REACH_CHECKIN_LIMIT": "100000",
+                                   # 300 phones on one address and a webinar of one: no limit may refuse them
+                                   "REACH_CHECKIN_PAGE_LIMIT": "100000", "REACH_CHECKIN_FLOOR": "100000"})  # fmt: skip
     url = f"http://localhost:{port}"
     try:
         for _ in range(120):

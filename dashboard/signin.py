@@ -10,6 +10,8 @@ merely answered with a blank page.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 import time
 from collections import OrderedDict
@@ -32,9 +34,16 @@ SESSION_COOKIE = "reach_session"
 CSRF_COOKIE = "reach_csrf"
 # Open to everyone, signed in or not: the audience, the signed machine-to-machine routes (they
 # check their own signatures or tokens), the health checks, and the sign-in page itself.
-OPEN_PATHS = ("/checkin", "/api/v1/events", "/api/v1/zoom/webhook", "/api/v1/health", "/login", "/logout",
-              "/_stcore/health", "/favicon.ico")  # fmt: skip
+OPEN_PATHS = ("/checkin", "/api/v1/events", "/api/v1/zoom/webhook", "/api/v1/health", "/api/v1/report",
+              "/api/v1/imports", "/login", "/logout", "/_stcore/health", "/favicon.ico")  # fmt: skip
 MAX_FORM_BYTES = 4096
+PAGE_STYLE = (STYLE + "input{width:100%;box-sizing:border-box;font-size:1.1rem;padding:.6rem;border:1px solid #8a94a6;"
+              "border-radius:.4rem}")  # fmt: skip
+# A plain page that needs nothing but its own style: everything else refused (allowed by hash).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'sha256-" + base64.b64encode(hashlib.sha256(PAGE_STYLE.encode()).digest()).decode()
+    + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def owner() -> database.Database:
@@ -181,13 +190,12 @@ def _page(lang: str, body: str, status: int = 200, csrf: str | None = None, secu
     html = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{escape(t('login_title', lang))}</title><style>{STYLE}"
-        "input{width:100%;box-sizing:border-box;font-size:1.1rem;padding:.6rem;border:1px solid #8a94a6;"
-        "border-radius:.4rem}</style></head>"
+        f"<title>{escape(t('login_title', lang))}</title><style>{PAGE_STYLE}</style></head>"
         f'<body><main><a class="lang" href="{escape(other)}">{escape(t("checkin_other_language", lang))}</a>'
         f"<h1>{escape(t('login_title', lang))}</h1>{body}</main></body></html>"
     )
-    response = HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store", "Content-Security-Policy": CONTENT_SECURITY_POLICY}
+    response = HTMLResponse(html, status_code=status, headers=headers)
     if csrf:
         response.set_cookie(CSRF_COOKIE, csrf, path="/", httponly=True, samesite="strict", secure=secure)
     return response

@@ -1,13 +1,35 @@
 """Audience check-in: the rules (window, choices, rate limit, one per session) and the page."""
 
+import json
+import time
 from datetime import UTC, datetime
 
 import pytest
 
 from dashboard import database, queries
 from dashboard.filters import ALL
-from dashboard.live.checkin import RateLimiter, checkin_event
-from dashboard.live.checkin_page import checkin_base, checkin_url, form_page, is_local, message_page, page_link, qr_svg
+from dashboard.live.checkin import checkin_event
+from dashboard.live.checkin_limits import (
+    RateLimiter,
+    Refusals,
+    ceiling,
+    code,
+    code_accepted,
+    current_code,
+    refused_text,
+    retry_after,
+)
+from dashboard.live.checkin_page import (
+    CONTENT_SECURITY_POLICY,
+    checkin_base,
+    checkin_url,
+    form_page,
+    is_local,
+    message_page,
+    page_link,
+    qr_svg,
+)
+from dashboard.live.events import parse_batch
 from dashboard.live.store import store
 from tests.programme import PERSONS
 
@@ -20,25 +42,145 @@ class Clock:
         return self.now
 
 
-def test_rate_limit_is_a_sliding_window_per_address():
+def test_rate_limit_is_a_bucket_per_address():
     clock = Clock()
-    limiter = RateLimiter(3, window=60, clock=clock)
+    limiter = RateLimiter(3, clock=clock)  # 3 at once, refilled at 3 a minute: one every 20 s
     waits = []
-    for moment in (0, 1, 2, 3, 30):
+    for moment in (0, 0, 0, 0, 5, 20, 20):
         clock.now = moment
         waits.append(limiter.wait("10.0.0.1"))
-    assert waits == [0, 0, 0, 57, 30]  # the 4th and 5th wait for the attempt at 0 to age out
-    assert limiter.wait("10.0.0.2") == 0  # another address has its own window
-    clock.now = 60
-    assert limiter.wait("10.0.0.1") == 0  # the attempt at 0 is out of the window
-    assert limiter.wait("10.0.0.1") == 1  # the one at 1 is not, for one more second
+    assert waits == [0, 0, 0, 20, 15, 0, 20]  # the 4th waits a whole refill; at 20 s one is back
+    assert limiter.wait("10.0.0.2") == 0  # another address has its own bucket
+    clock.now = 1000
+    assert [limiter.wait("10.0.0.1") for _ in range(4)] == [0, 0, 0, 20]  # full again, never fuller
+
+
+def test_a_refused_attempt_does_not_push_the_next_one_further():
+    clock = Clock()
+    limiter = RateLimiter(60, clock=clock)  # one a second
+    for _ in range(60):
+        limiter.wait("a")
+    assert [limiter.wait("a") for _ in range(100)] == [1.0] * 100  # hammering costs nothing more
+    clock.now = 1
+    assert limiter.wait("a") == 0
+
+
+def test_page_loads_come_a_fifth_of_a_minute_at_once():
+    clock = Clock()
+    limiter = RateLimiter(60, burst=12, clock=clock)  # the page limit's shape: 12 at once, then one a second
+    assert [limiter.wait("a") for _ in range(13)] == [0] * 12 + [1.0]
+    clock.now = 5
+    assert [limiter.wait("a") for _ in range(6)] == [0] * 5 + [1.0]
+    clock.now = 600
+    assert sum(limiter.wait("a") == 0 for _ in range(100)) == 12  # never more than the burst at once
+
+
+def test_asking_whether_an_address_must_wait_spends_nothing():
+    limiter = RateLimiter(2, clock=Clock())
+    assert [limiter.waiting("a") for _ in range(5)] == [0] * 5
+    assert [limiter.wait("a") for _ in range(2)] == [0, 0]
+    assert (limiter.waiting("a"), limiter.waiting("b")) == (30, 0)
 
 
 def test_rate_limit_forgets_the_least_recently_seen_addresses():
-    limiter = RateLimiter(1, window=60, clock=Clock(), max_addresses=2)
+    limiter = RateLimiter(1, clock=Clock(), max_addresses=2)
     assert [limiter.wait(a) for a in ("a", "b", "a", "c")] == [0, 0, 60, 0]
     assert limiter.wait("b") == 0  # forgotten when c came: the memory stays bounded
     assert limiter.wait("a") == 0  # forgotten when b came back
+
+
+@pytest.mark.parametrize(("wait", "header"), [(0.01, 1), (1.0, 1), (1.2, 2), (59.5, 60)])
+def test_retry_after_is_whole_seconds_never_zero(wait, header):
+    assert retry_after(wait) == header
+
+
+@pytest.mark.parametrize(
+    ("audience", "floor", "factor", "expected"),
+    [(0, 50, 2, 50), (25, 50, 2, 50), (26, 50, 2, 52), (300, 50, 2, 600), (7, 0, 1.5, 10), (40, 10, 0, 10)],
+)
+def test_the_ceiling_is_the_floor_or_the_audience_times_the_factor(audience, floor, factor, expected):
+    assert ceiling(audience, floor, factor) == expected
+
+
+def test_the_audience_a_ceiling_counts_leaves_out_check_ins_rehearsals_and_staff(tiny):
+    # w1: registrants Ann and Bob, audience Ann and Maria (the host is staff) -> 3 persons
+    # w2: registrants Ann, Bob, Cara, the same three attended -> 3;  w3: Eve registered, Dan attended -> 2
+    def room():
+        return {k: queries.run(tiny, "checkin_room", ALL, event=k).iloc[0].to_dict() for k in ("w1", "w2", "w3", "x")}
+
+    assert room() == {
+        "w1": {"audience_persons": 3, "checkins": 0},
+        "w2": {"audience_persons": 3, "checkins": 0},
+        "w3": {"audience_persons": 2, "checkins": 0},
+        "x": {"audience_persons": 0, "checkins": 0},
+    }
+    at = datetime(2026, 10, 1, 6, 20, tzinfo=UTC)
+    joins = parse_batch(json.dumps({"events": [
+        {"id": "j1", "event": "w1", "type": "join", "at": "2026-10-01T06:20:00Z", "email": "new@x.org"},
+        {"id": "j2", "event": "w1", "type": "join", "at": "2026-10-01T06:21:00Z", "email": "ann@x.org"},
+    ]}).encode())  # fmt: skip
+    store(tiny, joins + [checkin_event("w1", "session-cccccccccccc", "KZ", "student", at),
+                         checkin_event("w1", "session-dddddddddddd", "RU", "other", at)])  # fmt: skip
+    rehearsal = parse_batch(json.dumps({"rehearsal": True, "events": [
+        {"id": "r1", "event": "w4", "event_title": "Rehearsal", "type": "join", "at": "2026-10-01T06:20:00Z",
+         "email": "rehearsal@x.org"}]}).encode())  # fmt: skip
+    store(tiny, rehearsal)
+    assert room()["w1"] == {"audience_persons": 4, "checkins": 2}  # + new@x.org; Ann was counted already
+    assert queries.run(tiny, "checkin_room", ALL, event="w4").iloc[0].to_dict() == {
+        "audience_persons": 0, "checkins": 0}  # fmt: skip
+
+
+SECRET = b"test-secret"
+
+
+def test_the_code_is_four_digits_per_webinar_and_period():
+    # known answers, pinned: HMAC-SHA256 of "checkin-code:<webinar>:<period>", first 8 bytes mod 10,000
+    assert [code(SECRET, "w1", p) for p in (0, 1, 2)] == ["7128", "9825", "7494"]
+    assert code(SECRET, "w2", 0) == "4717"
+    assert code(b"another", "w1", 0) != "7128"
+    # 1,000,000,000 s is period 3,333,333 of 300 s, 100 s into it: 200 s left
+    assert current_code(SECRET, "w1", 1_000_000_000.0, 5) == ("0431", 200)
+
+
+@pytest.mark.parametrize(
+    ("given", "now", "accepted"),
+    [
+        ("7494", 600.0, True),  # period 2, the code shown now
+        ("7494", 899.9, True),
+        ("9825", 600.0, True),  # the one before: read just before it changed
+        ("7128", 600.0, False),  # two periods old
+        ("7494", 900.0, True),  # now the one before
+        ("7494", 1200.0, False),
+        (" 74 94 ", 600.0, True),  # spaces typed on a phone
+        ("749", 600.0, False),
+        ("74945", 600.0, False),
+        ("", 600.0, False),
+        (None, 600.0, False),
+        ("٧٤٩٤", 600.0, False),  # Arabic-Indic digits are not the digits shown
+    ],
+)
+def test_the_code_accepted_is_the_one_shown_or_the_one_before(given, now, accepted):
+    assert code_accepted(given, SECRET, "w1", now, 5) is accepted
+    assert code_accepted(given, SECRET, "w2", now, 5) is False  # another webinar's code differs
+
+
+def test_refusals_are_counted_per_webinar_and_reason_in_bounded_memory():
+    refusals = Refusals(max_webinars=2)
+    for key, reason in [("w1", "ceiling"), ("w1", "ceiling"), ("w1", "code"), ("w2", "rate")]:
+        refusals.count(key, reason)
+    assert refusals.of("w1") == {"ceiling": 2, "rate": 0, "code": 1}
+    assert refusals.of("w2") == {"ceiling": 0, "rate": 1, "code": 0}
+    refusals.count("made-up-key", "rate")  # a refused form may name any webinar: the oldest is forgotten
+    assert refusals.of("w1") == {"ceiling": 0, "rate": 0, "code": 0}
+    assert refusals.of("w2") == {"ceiling": 0, "rate": 1, "code": 0}
+
+
+def test_the_live_views_status_line_of_refused_check_ins():
+    assert refused_text({"ceiling": 0, "rate": 0, "code": 0}, "en") is None
+    english = "Check-ins refused: 12 (webinar limit: 10, wrong code: 2)"
+    assert refused_text({"ceiling": 10, "rate": 0, "code": 2}, "en") == english
+    russian = "Отметок отклонено: 3 (слишком часто с одного адреса: 3)"
+    assert refused_text({"ceiling": 0, "rate": 3, "code": 0}, "ru") == russian
 
 
 @pytest.mark.parametrize(
@@ -213,3 +355,175 @@ def test_a_check_in_in_the_window_is_stored_and_answered_with_the_thanks_page(mo
         ("checkin:w1:" + "s" * 20, "2026-10-01 06:30:15", "KZ", "student")
     ]
     owner.facts_update.wait(30)
+
+
+def checkin_app():
+    from starlette.applications import Starlette
+
+    from dashboard.live import checkin
+
+    return Starlette(routes=checkin.routes())
+
+
+def test_a_client_over_the_page_limit_is_answered_before_the_database(monkeypatch):
+    from dashboard.live import api, checkin
+    from tests.asgi import call
+
+    def no_database():
+        raise AssertionError("the database was asked")
+
+    monkeypatch.setattr(api, "owner", no_database)
+    monkeypatch.setattr(checkin, "page_limiter", RateLimiter(1, clock=Clock()))
+    checkin.page_limiter.wait("10.1.2.3")  # its one page load is spent
+    answer = call(checkin_app(), "GET", "/checkin?event=w1&lang=en", client=("::ffff:10.1.2.3", 4000))
+    assert (answer.status, answer.headers["retry-after"]) == (429, "60")
+    assert "Please try again in 60 s." in answer.body.decode()
+    assert "set-cookie" not in answer.headers  # no session handed out either
+    assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_a_submission_over_the_rate_limit_is_refused_before_the_database_and_counted(monkeypatch):
+    from dashboard.live import api, checkin
+    from tests.asgi import call
+
+    monkeypatch.setattr(api, "owner", lambda: (_ for _ in ()).throw(AssertionError("the database was asked")))
+    monkeypatch.setattr(checkin, "limiter", RateLimiter(1, clock=Clock()))
+    monkeypatch.setattr(checkin, "refusals", Refusals())
+    client = ("2001:db8:1:2::17", 4000)
+    checkin.limiter.wait("2001:db8:1:2::/64")  # the /64's one submission is spent
+    answer = call(checkin_app(), "POST", "/checkin?event=w1", body=b"country=KZ", client=client)
+    assert (answer.status, answer.headers["retry-after"]) == (429, "60")
+    assert checkin.refusals.of("w1") == {"ceiling": 0, "rate": 1, "code": 0}
+
+
+@pytest.fixture
+def open_w1(monkeypatch, tiny):
+    """The check-in handlers on the tiny programme at 06:30 UTC on 1 October (w1 open), with
+    refusals counted afresh."""
+    from dashboard.live import api, checkin
+
+    owner = database.Database(None, con=tiny)
+    monkeypatch.setattr(api, "owner", lambda: owner)
+    monkeypatch.setattr(checkin, "_now", lambda: datetime(2026, 10, 1, 6, 30, 15, tzinfo=UTC))
+    monkeypatch.setattr(checkin, "refusals", Refusals())
+    yield checkin
+    owner.facts_update.wait(30)
+
+
+def submit(checkin, session: str, lang: str = "en", **fields):
+    form = {"session": session, "country": "KZ", "role": "student", **fields}
+    return checkin._submit(lang, "w1", session, form)
+
+
+def test_the_ceiling_refuses_check_ins_past_it_and_counts_them(monkeypatch, open_w1, tiny):
+    monkeypatch.setenv("REACH_CHECKIN_FLOOR", "2")
+    monkeypatch.setenv("REACH_CHECKIN_FACTOR", "1")  # w1's audience is 3: its ceiling max(2, 3) = 3
+    statuses = [submit(open_w1, f"session-{n:014d}").status_code for n in range(5)]
+    assert statuses == [303, 303, 303, 403, 403]
+    assert submit(open_w1, "session-00000000000000").status_code == 303  # already in: a duplicate, not refused
+    full = submit(open_w1, "session-99999999999999")
+    assert "Check-in to “Webinar one” is full" in full.body.decode() and "<form" not in full.body.decode()
+    assert open_w1.refusals.of("w1") == {"ceiling": 3, "rate": 0, "code": 0}
+    stored = tiny.execute("select count(*) from live_events where starts_with(id, 'checkin:w1:')").fetchall()
+    assert stored == [(3,)]
+
+
+def test_with_the_code_on_a_wrong_code_is_named_and_the_right_one_accepted(monkeypatch, open_w1, tiny):
+    from dashboard.live import checkin_limits
+
+    monkeypatch.setenv("REACH_CHECKIN_CODE", "on")
+    monkeypatch.setenv("REACH_CHECKIN_SECRET", "test-secret")
+    monkeypatch.setenv("REACH_CHECKIN_CODE_MINUTES", "5")
+    now = datetime(2026, 10, 1, 6, 30, 15, tzinfo=UTC).timestamp()
+    shown, _ = checkin_limits.current_code(SECRET, "w1", now, 5)
+    wrong = f"{(int(shown) + 1) % 10_000:04d}"
+    answer = submit(open_w1, "session-aaaaaaaaaaaaaa", code=wrong)
+    html = answer.body.decode()
+    assert answer.status_code == 400
+    assert '<p class="error" role="alert">Code: type the 4 digits shown on the screen now.</p>' in html
+    assert 'name="code"' in html and f'value="{wrong}"' in html  # the form again, to correct
+    answer = submit(open_w1, "session-aaaaaaaaaaaaaa", "ru", country="XX")  # no code at all, and a bad country
+    assert answer.status_code == 400
+    assert "Код: введите 4 цифры, которые сейчас показаны на экране. Страна: выберите страну из списка." in (
+        answer.body.decode()
+    )
+    assert open_w1.refusals.of("w1") == {"ceiling": 0, "rate": 0, "code": 2}
+    assert tiny.execute("select count(*) from live_events").fetchall() == [(0,)]
+    assert submit(open_w1, "session-aaaaaaaaaaaaaa", code=shown).status_code == 303
+    assert tiny.execute("select count(*) from live_events").fetchall() == [(1,)]
+
+
+def test_the_form_asks_for_the_code_only_when_it_is_on(choices):
+    webinar = {"event_key": "w1", "title": "Webinar one"}
+    assert 'name="code"' not in form_page("en", webinar, "s" * 20, *choices)
+    html = form_page("en", webinar, "s" * 20, *choices, ask_code=True)
+    assert (
+        '<label for="code">Code on the screen (4 digits)</label><input class="code" id="code" name="code" '
+        'inputmode="numeric" pattern="[0-9 ]{4,6}" maxlength="6" autocomplete="off" required value="">'
+    ) in html
+
+
+def test_the_page_policy_allows_exactly_its_own_style(choices):
+    import base64
+    import hashlib
+    import re
+
+    html = form_page("en", {"event_key": "w1", "title": "Webinar one"}, "s" * 20, *choices, ask_code=True)
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(styles) == 1 and "<script" not in html and " style=" not in html  # one inline style, no other
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    assert CONTENT_SECURITY_POLICY == (
+        f"default-src 'none'; style-src 'sha256-{digest}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
+
+
+def test_the_live_view_shows_the_code_and_the_refused_check_ins_never_counted(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.live import checkin_limits
+
+    path = tmp_path / "live.duckdb"
+    con = database.connect(path)
+    store(con, parse_batch(json.dumps({"events": [
+        {"id": "1", "event": "live-r", "event_title": "Refusals", "type": "join", "at": "2026-10-01T11:00:00+05:00",
+         "email": "one@example.org", "country": "KZ", "role": "CEO"},
+    ]}).encode()))  # fmt: skip
+    con.close()
+    monkeypatch.setenv("REACH_DB", str(path))
+    monkeypatch.setenv("REACH_CHECKIN_CODE", "on")
+    monkeypatch.setenv("REACH_CHECKIN_SECRET", "test-secret")
+    for reason in ("ceiling", "ceiling", "code"):
+        checkin_limits.refusals.count("live-r", reason)
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params.update({"lang": "en", "event": "live-r"})
+    at.switch_page("views/live.py").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric} == {
+        "Connected now": "1", "Joined so far": "1", "Countries": "1", "Peak concurrent": "1"}  # fmt: skip
+    assert "Check-ins refused: 3 (webinar limit: 2, wrong code: 1)" in [c.value for c in at.caption]
+    codes = {checkin_limits.current_code(SECRET, "live-r", time.time() - back, 5)[0] for back in (0, 5)}
+    shown = [m.value for m in at.markdown if "Check-in code" in m.value]
+    assert len(shown) == 1 and any(f">{c}</div>" in shown[0] for c in codes)
+
+
+def test_an_address_out_of_wrong_codes_is_not_heard_even_with_the_right_one(monkeypatch, open_w1, tiny):
+    from tests.asgi import call
+
+    monkeypatch.setenv("REACH_CHECKIN_CODE", "on")
+    monkeypatch.setenv("REACH_CHECKIN_SECRET", "test-secret")
+    monkeypatch.setattr(open_w1, "wrong_codes", RateLimiter(2, clock=Clock()))  # two wrong codes a minute
+    now = datetime(2026, 10, 1, 6, 30, 15, tzinfo=UTC).timestamp()
+    shown, _ = current_code(SECRET, "w1", now, 5)
+    session = "session-eeeeeeeeeeeeee"
+    form = f"session={session}&country=KZ&role=student&code="
+    answers = [
+        call(checkin_app(), "POST", "/checkin?event=w1&lang=en", {"Cookie": f"reach_checkin={session}"},
+             (form + code).encode(), client=("192.0.2.44", 1))
+        for code in ("0000", "1111", shown)
+    ]  # fmt: skip
+    assert [a.status for a in answers] == [400, 400, 429]
+    assert answers[2].headers["retry-after"] == "30"
+    assert open_w1.refusals.of("w1") == {"ceiling": 0, "rate": 0, "code": 3}
+    assert tiny.execute("select count(*) from live_events").fetchall() == [(0,)]

@@ -1,5 +1,6 @@
 """The check-in page served by `reach serve`, over HTTP: the form, one check-in per browser
-session, validation, closed and unknown webinars, the rate limit per client address."""
+session, validation, closed and unknown webinars, the rate limits per client address, the
+ceiling per webinar, the code on the screen, and which proxies are believed."""
 
 import http.client
 import json
@@ -18,11 +19,12 @@ SECRET = "checkin-test-secret"
 LIMIT = 5
 
 
-def request(url, method, path, form=None, cookie=None, source="127.0.0.1", body=None):
-    """(status, headers, text) of one request from the client address `source`."""
+def request(url, method, path, form=None, cookie=None, source="127.0.0.1", body=None, headers=None):
+    """(status, headers, text) of one request from the client address `source` (IPv6: to ::1)."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(source, 0))
-    headers = {"Cookie": f"reach_checkin={cookie}"} if cookie else {}
+    host = "::1" if ":" in source else parts.hostname
+    connection = http.client.HTTPConnection(host, parts.port, timeout=30, source_address=(source, 0))
+    headers = dict(headers or {}) | ({"Cookie": f"reach_checkin={cookie}"} if cookie else {})
     if form is not None:
         body = urlencode(form).encode()
     if body is not None:
@@ -40,12 +42,12 @@ def session_of(headers) -> str:
     return cookie.value
 
 
-def start_webinar(url, key, title):
-    """A webinar running now, created by a signed live event (of a person other than the audience)."""
+def start_webinar(url, key, title, audience=("speaker@example.org",)):
+    """A webinar running now, created by signed live joins of `audience` (persons who did not check in)."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    event = {"id": f"{key}-host", "event": key, "event_title": title, "type": "join", "at": now,
-             "email": "speaker@example.org", "country": "RU", "role": "executive"}  # fmt: skip
-    body = json.dumps({"events": [event]}).encode()
+    events = [{"id": f"{key}-{email}", "event": key, "event_title": title, "type": "join", "at": now,
+               "email": email, "country": "RU", "role": "executive"} for email in audience]  # fmt: skip
+    body = json.dumps({"events": events}).encode()
     stamp = int(time.time())
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
@@ -106,20 +108,24 @@ def test_one_check_in_per_browser_session(site):
     )
 
 
-def stored_checkins(site):
-    """The check-ins in the database, read while the server runs through a copy of the file."""
+def copy_of(path):
+    """A copy of the server's database file, to read while the server runs."""
     import shutil
 
-    url, proc, path = site
     copy = path.with_name("copy.duckdb")
     shutil.copy(path, copy)
     wal = path.with_name(path.name + ".wal")
     if wal.exists():
         shutil.copy(wal, copy.with_name(copy.name + ".wal"))
-    con = database.connect(copy, read_only=True)
-    rows = con.execute(
-        "select id, country, role from live_events where id like 'checkin:%' order by id"
-    ).fetchall()  # fmt: skip
+    return copy
+
+
+def stored_checkins(site, webinar=None):
+    """The check-ins in the database (of one webinar), read through a copy of the file."""
+    con = database.connect(copy_of(site[2]), read_only=True)
+    prefix = f"checkin:{webinar}:" if webinar else "checkin:"
+    rows = con.execute("select id, country, role from live_events where starts_with(id, $p) order by id",
+                       {"p": prefix}).fetchall()  # fmt: skip
     con.close()
     return rows
 
@@ -185,7 +191,7 @@ def test_rate_limit_per_client_address(site):
     statuses = [request(url, "POST", "/checkin?event=live-c", form, session, "127.0.0.7")[0] for _ in range(LIMIT)]
     assert statuses == [400] * LIMIT
     status, headers, html = request(url, "POST", "/checkin?event=live-c", form, session, "127.0.0.7")
-    assert status == 429 and 55 <= int(headers["retry-after"]) <= 60
+    assert status == 429 and 10 <= int(headers["retry-after"]) <= 12  # one more every 60 / 5 = 12 s
     assert "Из вашей сети сейчас отмечается много людей" in html
     assert request(url, "POST", "/checkin?event=live-c", form, session, "127.0.0.8")[0] == 400  # another address
 
@@ -214,3 +220,216 @@ def test_hostile_forms_get_a_clear_answer_never_a_500(site, index):
     assert status == 400 and headers["content-type"].startswith("text/html")
     assert 'class="error"' in html and "Traceback" not in html
     assert stored_checkins(site) == before
+
+
+# A server with every check-in limit on, small enough to reach in a test: page loads 60 a
+# minute (12 at once, then one a second), submissions 30, ceiling max(3, 2 × audience), the
+# code on the screen, and proxies at 127.0.0.10, in 127.0.2.0/24 and at ::1 believed.
+CODE_SECRET = "code-test-secret"
+PAGE_LIMIT = 60
+BURST = PAGE_LIMIT // 5
+GUARDED = {
+    "REACH_INGEST_SECRET": SECRET,
+    "REACH_CHECKIN_PAGE_LIMIT": str(PAGE_LIMIT),
+    "REACH_CHECKIN_LIMIT": "30",
+    "REACH_CHECKIN_FLOOR": "3",
+    "REACH_CHECKIN_FACTOR": "2",
+    "REACH_CHECKIN_CODE": "on",
+    "REACH_CHECKIN_SECRET": CODE_SECRET,
+    "REACH_TRUSTED_PROXIES": "127.0.0.10, 127.0.2.0/24, ::1",
+}
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    from datetime import UTC, datetime
+
+    from dashboard.live.webinars import new_webinar
+    from tests import programme
+
+    path = tmp_path_factory.mktemp("guarded") / "site.duckdb"
+    con = database.connect(path)
+    programme.build(con)
+    room = new_webinar(con, "Зал без регистрации", datetime.now(UTC), 90)  # audience 0: its ceiling is the floor
+    con.close()
+    proc, url = serve(path, GUARDED)
+    start_webinar(url, "live-g", "Вебинар с аудиторией", ("one@example.org", "two@example.org"))  # ceiling 4
+    yield url, proc, path, room
+    stop(proc)
+
+
+def current_code(webinar: str) -> str:
+    from dashboard.live.checkin_limits import current_code
+
+    return current_code(CODE_SECRET.encode(), webinar, time.time(), 5)[0]
+
+
+def wrong_codes(webinar: str):
+    """Codes that are none of the webinar's now, before or next (whatever the clock does meanwhile)."""
+    from dashboard.live.checkin_limits import code
+
+    period = int(time.time() // 300)
+    accepted = {code(CODE_SECRET.encode(), webinar, p) for p in (period - 1, period, period + 1)}
+    return (f"{n:04d}" for n in range(10_000) if f"{n:04d}" not in accepted)
+
+
+def check_in(url, webinar, source, code=None, lang="en", country="KZ"):
+    """A new browser session loads the form and submits it: (status, text) of the submission."""
+    query = f"/checkin?event={webinar}" + ("&lang=en" if lang == "en" else "")
+    status, headers, html = request(url, "GET", query, source=source)
+    assert status == 200 and 'name="code"' in html
+    session = session_of(headers)
+    form = {"session": session, "country": country, "role": "student", "code": code or current_code(webinar)}
+    status, _, html = request(url, "POST", query, form, session, source)
+    return status, html
+
+
+def test_one_client_cannot_exceed_the_ceiling(guarded):
+    url, _, _, room = guarded
+    answers = [check_in(url, "live-g", "127.0.3.1") for _ in range(6)]
+    assert [status for status, _ in answers] == [303] * 4 + [403] * 2  # ceiling max(3, 2 × 2 persons) = 4
+    assert "Check-in to “Вебинар с аудиторией” is full" in answers[-1][1]
+    # another address changes nothing: the ceiling is the webinar's, whoever sends
+    assert check_in(url, "live-g", "127.0.3.2")[0] == 403
+    assert len(stored_checkins(guarded, "live-g")) == 4
+    # a room with no audience known otherwise takes the floor, 3
+    assert [check_in(url, room, "127.0.3.3")[0] for _ in range(4)] == [303, 303, 303, 403]
+    assert len(stored_checkins(guarded, room)) == 3
+
+
+def test_refused_check_ins_are_not_in_reach(guarded):
+    from dashboard import queries, reach
+    from dashboard.filters import ALL
+
+    url, _, path, _ = guarded
+    check_in(url, "live-g", "127.0.3.4")  # refused, or the 4th: the ceiling holds either way
+    con = database.connect(copy_of(path))  # a copy the facts update brings up to date
+    figures = reach.live_figures(con, "live-g", queries.run(con, "countries", ALL), queries.run(con, "roles", ALL))
+    con.close()
+    assert (figures.joined_total, figures.connected_now) == (2 + 4, 2 + 4)  # the 2 live joins and 4 check-ins
+
+
+def test_page_loads_are_limited_per_address_with_retry_after(guarded):
+    url = guarded[0]
+    answers = [request(url, "GET", "/checkin?event=live-g&lang=en", source="127.0.3.5") for _ in range(BURST + 3)]
+    statuses = [status for status, _, _ in answers]
+    assert statuses[:BURST] == [200] * BURST and 429 in statuses  # (one a second comes back meanwhile)
+    status, headers, html = answers[statuses.index(429)]
+    assert headers["retry-after"] == "1"  # one more every 60 / 60 = 1 s
+    assert "Please try again in 1 s." in html and "set-cookie" not in headers
+    assert request(url, "GET", "/checkin?event=live-g", source="127.0.3.6")[0] == 200  # another address
+
+
+def test_a_client_hammering_the_page_is_refused_at_once(guarded):
+    url = guarded[0]
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=("127.0.3.7", 0))
+    statuses, started = [], time.monotonic()
+    for _ in range(200):  # one keep-alive connection, as fast as the server answers
+        connection.request("GET", "/checkin?event=live-g")
+        response = connection.getresponse()
+        response.read()
+        statuses.append(response.status)
+    elapsed = time.monotonic() - started
+    connection.close()
+    assert statuses[:BURST] == [200] * BURST
+    assert statuses.count(200) <= BURST + elapsed * PAGE_LIMIT / 60 + 1  # then one a second, no more
+    assert set(statuses) == {200, 429}
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("en", "Code: type the 4 digits shown on the screen now."),
+     ("ru", "Код: введите 4 цифры, которые сейчас показаны на экране.")],
+)  # fmt: skip
+def test_with_the_code_required_a_wrong_code_is_refused_and_the_right_one_accepted(guarded, lang, message):
+    url, webinar, source = guarded[0], f"live-code-{lang}", f"127.0.3.{8 if lang == 'en' else 9}"
+    start_webinar(url, webinar, "Код", ("k1@example.org",))
+    status, html = check_in(url, webinar, source, code=next(wrong_codes(webinar)), lang=lang)
+    assert status == 400 and f'<p class="error" role="alert">{message}</p>' in html
+    assert 'name="code"' in html  # the form again, to correct
+    assert stored_checkins(guarded, webinar) == []
+    assert check_in(url, webinar, source, code=current_code(webinar), lang=lang)[0] == 303
+    assert len(stored_checkins(guarded, webinar)) == 1
+
+
+def test_guessing_the_code_from_one_address_is_cut_short(guarded):
+    url = guarded[0]
+    start_webinar(url, "live-guess", "Угадай код", ("g1@example.org",))
+    shown, wrong = current_code("live-guess"), wrong_codes("live-guess")
+    guesses = [next(wrong) for _ in range(6)]  # REACH_CHECKIN_LIMIT 30 / 5 = 6 a minute
+    assert [check_in(url, "live-guess", "127.0.3.13", code=g)[0] for g in guesses] == [400] * 6
+    status, html = check_in(url, "live-guess", "127.0.3.13", code=shown)  # right, but no longer heard
+    assert status == 429 and "Please try again in" in html
+    assert check_in(url, "live-guess", "127.0.3.14", code=shown)[0] == 303  # another address is
+
+
+TRIES = BURST + 8
+
+
+def page_loads_until_refused(url, source, forwarded_for, tries=TRIES):
+    """How many page loads from `source`, each naming a client in X-Forwarded-For (a function
+    of the attempt's number), pass before a 429 (`tries`: none was refused)."""
+    for n in range(tries):
+        extra = {"X-Forwarded-For": forwarded_for(n)}
+        if request(url, "GET", "/checkin?event=live-g", source=source, headers=extra)[0] == 429:
+            return n
+    return tries
+
+
+def one_client(passed: int) -> bool:
+    """Whether the page loads that passed are one client's: its burst, and the one a second that
+    came back meanwhile."""
+    return BURST <= passed <= BURST + 2
+
+
+def test_an_untrusted_peers_forwarded_for_is_ignored(guarded):
+    # 127.0.3.11 is no trusted proxy: every client it invents is the one address
+    assert one_client(page_loads_until_refused(guarded[0], "127.0.3.11", lambda n: f"198.51.100.{n}"))
+
+
+def test_a_trusted_proxy_over_ipv4_loopback_names_the_client(guarded):
+    # 127.0.0.10 is trusted, though the server sees it as ::ffff:127.0.0.10 (its socket is dual-stack)
+    url = guarded[0]
+    assert one_client(page_loads_until_refused(url, "127.0.0.10", lambda n: "203.0.113.1"))
+    assert page_loads_until_refused(url, "127.0.0.10", lambda n: "203.0.113.2", tries=1) == 1  # another phone
+    assert page_loads_until_refused(url, "127.0.0.10", lambda n: f"203.0.113.{100 + n}") == TRIES  # all different
+
+
+def test_a_chain_of_trusted_proxies_names_the_right_most_untrusted_address(guarded):
+    url = guarded[0]
+    # the client invents the left-most entry each time; 203.0.113.9 is what the first trusted proxy saw
+    assert one_client(page_loads_until_refused(url, "127.0.2.5", lambda n: f"192.0.2.{n}, 203.0.113.9, 127.0.2.1"))
+    assert page_loads_until_refused(url, "127.0.2.5", lambda n: "192.0.2.1, 203.0.113.10, 127.0.2.1", tries=1) == 1
+
+
+def test_a_trusted_proxy_over_ipv6(guarded):
+    assert one_client(page_loads_until_refused(guarded[0], "::1", lambda n: "2001:db8:5::1"))
+    assert page_loads_until_refused(guarded[0], "::1", lambda n: "2001:db8:6::1", tries=1) == 1  # another /64
+
+
+def cookie_flags(url, source, headers, webinar="live-g"):
+    status, response, _ = request(url, "GET", f"/checkin?event={webinar}", source=source, headers=headers)
+    assert status == 200
+    cookie = SimpleCookie(response["set-cookie"])["reach_checkin"]
+    return bool(cookie["secure"]), bool(cookie["httponly"]), cookie["samesite"]
+
+
+def test_the_cookie_is_secure_when_a_trusted_proxy_says_https(guarded):
+    url = guarded[0]
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.50"}
+    assert cookie_flags(url, "127.0.0.10", https) == (True, True, "lax")
+    assert cookie_flags(url, "127.0.3.12", https) == (False, True, "lax")  # not a trusted proxy: not heard
+    assert cookie_flags(url, "127.0.0.10", {"X-Forwarded-For": "203.0.113.51"}) == (False, True, "lax")
+
+
+def test_uvicorn_does_not_believe_loopback_by_itself(site):
+    """uvicorn would believe X-Forwarded-* from ::1 and 127.0.0.1; with no trusted proxy set,
+    nothing a client on ::1 writes changes its address or the scheme (dashboard/server.py)."""
+    url = site[0]
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.60"}
+    assert cookie_flags(url, "::1", https, "live-c")[0] is False
+    form = {"session": "x" * 20, "country": "XX", "role": "student"}
+    invented = [{"X-Forwarded-For": f"192.0.2.{n}"} for n in range(LIMIT + 1)]
+    statuses = [request(url, "POST", "/checkin?event=live-c", form, "x" * 20, "::1", headers=h)[0] for h in invented]
+    assert statuses == [400] * LIMIT + [429]  # one address, whatever it claims

@@ -201,3 +201,16 @@ def test_imports_through_the_api_by_role(team, tmp_path, capsys):
     assert (status, json.loads(body)) == (413, {"error": "the file is larger than the upload limit (1 MB)"})
     status, _, body = request(team, "POST", "/api/v1/imports", b"", {**bearer("analyst")})
     assert status == 400 and "X-Reach-Filename" in json.loads(body)["error"]
+
+
+def test_the_sign_in_page_sends_a_content_security_policy_its_style_satisfies(team):
+    import base64
+    import hashlib
+    import re
+
+    status, headers, body = request(team, "GET", "/login?lang=en")
+    policy = headers["content-security-policy"]
+    assert status == 200 and policy.startswith("default-src 'none'; style-src 'sha256-")
+    style = re.search(r"<style>(.*)</style>", body.decode(), re.S).group(1)
+    assert f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'" in policy
+    assert "<script" not in body.decode()

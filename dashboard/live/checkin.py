@@ -3,17 +3,16 @@ country and a role; the check-in is stored as a join event of that webinar by an
 person (docs/metrics.md, "Check-in").
 
 Limits: one check-in per browser session (a session cookie; its id makes the event id, so a
-second submission is a duplicate and changes nothing), a rate limit per client address, and
-only countries and roles from the reference tables.
+second submission is a duplicate and changes nothing); rate limits per client address on page
+loads and on submissions, answered before the database is asked anything; a ceiling per
+webinar relative to its audience; optionally the code shown on the live view; and only
+countries and roles from the reference tables (dashboard/live/checkin_limits.py).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-import threading
-import time
-from collections import OrderedDict, deque
 from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
@@ -27,41 +26,30 @@ from dashboard import queries
 from dashboard.filters import ALL
 from dashboard.i18n import language, t
 from dashboard.live import api
-from dashboard.live.checkin_page import form_page, message_page, page_link
+from dashboard.live.checkin_limits import RateLimiter, ceiling, code_accepted, code_secret, refusals, retry_after
+from dashboard.live.checkin_page import CONTENT_SECURITY_POLICY, form_page, message_page, page_link
 from dashboard.live.events import LiveEvent, TooLarge
-from dashboard.settings import checkin_limit
+from dashboard.network import rate_limit_key
+from dashboard.settings import (
+    checkin_ceiling_rule,
+    checkin_code_minutes,
+    checkin_code_required,
+    checkin_limit,
+    checkin_page_limit,
+)
 
 COOKIE = "reach_checkin"
 MAX_FORM_BYTES = 4096
 _SESSION = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-class RateLimiter:
-    """At most `limit` attempts per address in any `window` seconds (a sliding window).
-    Remembers at most `max_addresses` addresses, forgetting the least recently seen."""
-
-    def __init__(self, limit: int, window: float = 60.0, clock=time.monotonic, max_addresses: int = 10_000):
-        self.limit, self.window, self.clock, self.max_addresses = limit, window, clock, max_addresses
-        self._attempts: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def wait(self, address: str) -> float:
-        """Record an attempt from `address`: 0 when allowed, else the seconds until the next is."""
-        now = self.clock()
-        with self._lock:
-            times = self._attempts.pop(address, None) or deque()
-            while times and times[0] <= now - self.window:
-                times.popleft()
-            self._attempts[address] = times
-            if len(self._attempts) > self.max_addresses:
-                self._attempts.popitem(last=False)
-            if len(times) >= self.limit:
-                return times[0] + self.window - now
-            times.append(now)
-            return 0.0
-
-
-limiter = RateLimiter(checkin_limit())
+# Page loads: a fifth of a minute's worth at once, so that a client hammering the page is refused
+# after a second of it. Submissions: a minute's worth at once, since a room submits together.
+page_limiter = RateLimiter(checkin_page_limit(), burst=max(1, checkin_page_limit() // 5))  # GET /checkin
+limiter = RateLimiter(checkin_limit())  # POST /checkin
+# Wrong codes: a fifth of the submissions, so that guessing the 4 digits from one address takes
+# hours, while the typos of a room on one address still pass (docs/api.md).
+wrong_codes = RateLimiter(max(1, checkin_limit() // 5))
 
 
 def event_id(event_key: str, session: str) -> str:
@@ -103,8 +91,24 @@ def _session(request: Request) -> str | None:
     return value if value and _SESSION.match(value) else None
 
 
+PAGE_HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": CONTENT_SECURITY_POLICY}
+
+
 def _html(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(text, status_code=status, headers=PAGE_HEADERS)
+
+
+def _client(request: Request) -> str:
+    """What the rate limits count by: the client's address (dashboard/middleware.py has put the
+    one behind a trusted proxy in its place), IPv6 by its /64."""
+    return rate_limit_key(request.client.host if request.client else None)
+
+
+def _too_many(lang: str, asked: str | None, wait: float) -> HTMLResponse:
+    seconds = retry_after(wait)
+    response = _html(message_page(lang, asked, None, t("checkin_too_many", lang, seconds=seconds), "error"), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _unavailable(lang: str, asked: str | None, webinar: dict | None) -> HTMLResponse | None:
@@ -129,17 +133,22 @@ def _show(lang: str, asked: str | None, session: str) -> HTMLResponse:
     if _already(webinar["event_key"], session):
         text = t("checkin_done_detail", lang, title=webinar["title"])
         return _html(message_page(lang, webinar["event_key"], t("checkin_done", lang), text, "done"))
-    return _html(form_page(lang, webinar, session, *_choices(lang)))
+    return _html(form_page(lang, webinar, session, *_choices(lang), ask_code=checkin_code_required()))
 
 
 async def show(request: Request) -> Response:
     lang = language(request.query_params.get("lang"))
+    asked = request.query_params.get("event") or None
+    wait = page_limiter.wait(_client(request))
+    if wait > 0:  # before the database is asked anything: a client hammering the page costs little
+        return _too_many(lang, asked, wait)
     session = _session(request)
     fresh = session is None
     session = session or secrets.token_urlsafe(18)
-    response = await run_in_threadpool(_show, lang, request.query_params.get("event") or None, session)
-    if fresh:  # a session cookie (no expiry): one check-in per browser session
-        response.set_cookie(COOKIE, session, path="/checkin", httponly=True, samesite="lax")
+    response = await run_in_threadpool(_show, lang, asked, session)
+    if fresh:  # a session cookie (no expiry): one check-in per browser session; Secure over https
+        secure = request.url.scheme == "https"  # or X-Forwarded-Proto of a trusted proxy (middleware.py)
+        response.set_cookie(COOKIE, session, path="/checkin", httponly=True, samesite="lax", secure=secure)
     return response
 
 
@@ -166,34 +175,61 @@ def _problems(lang: str, fields: dict[str, str], countries: pd.DataFrame, roles:
     return problems
 
 
-def _submit(lang: str, asked: str | None, session: str, fields: dict[str, str]) -> Response:
+def _code_wrong(webinar: dict, fields: dict[str, str], client: str) -> bool:
+    """Whether the code is asked for and the one typed is not the one on the screen (counted,
+    and spent from the address's allowance of wrong codes)."""
+    if not checkin_code_required():
+        return False
+    key = webinar["event_key"]
+    if code_accepted(fields.get("code"), code_secret(), key, _now().timestamp(), checkin_code_minutes()):
+        return False
+    refusals.count(key, "code")
+    wrong_codes.wait(client)
+    return True
+
+
+def _room_left(key: str) -> bool:
+    """Whether the webinar takes another check-in: fewer than its ceiling stored so far."""
+    room = queries.run(api.connection(), "checkin_room", ALL, event=key).iloc[0]
+    return int(room["checkins"]) < ceiling(int(room["audience_persons"]), *checkin_ceiling_rule())
+
+
+def _submit(lang: str, asked: str | None, session: str, fields: dict[str, str], client: str = "") -> Response:
     webinar = _webinar(asked) if asked else None
     unavailable = _unavailable(lang, asked, webinar)
     if unavailable is not None:
         return unavailable
     countries, roles = _choices(lang)
-    problems = _problems(lang, fields, countries, roles)
+    ask_code = checkin_code_required()
+    wrong_code = [t("checkin_bad_code", lang)] if _code_wrong(webinar, fields, client) else []
+    problems = wrong_code + _problems(lang, fields, countries, roles)
     if problems:
-        return _html(form_page(lang, webinar, session, countries, roles, " ".join(problems), fields), 400)
+        return _html(form_page(lang, webinar, session, countries, roles, " ".join(problems), fields, ask_code), 400)
     key = webinar["event_key"]
-    try:
-        api.store_events([checkin_event(key, session, fields["country"], fields["role"], _now())])
-    except api.NotStored:
-        return _html(form_page(lang, webinar, session, countries, roles, t("checkin_not_stored", lang), fields), 503)
+    # the count and the write in one turn of the write lock: concurrent check-ins cannot pass the
+    # ceiling together (the store below takes the same, re-entrant, lock)
+    with api.owner().write_lock:
+        if not _already(key, session) and not _room_left(key):
+            refusals.count(key, "ceiling")
+            return _html(message_page(lang, key, None, t("checkin_full", lang, title=webinar["title"])), 403)
+        try:
+            api.store_events([checkin_event(key, session, fields["country"], fields["role"], _now())])
+        except api.NotStored:
+            text = t("checkin_not_stored", lang)
+            return _html(form_page(lang, webinar, session, countries, roles, text, fields, ask_code), 503)
     return RedirectResponse(page_link(key, lang), status_code=303)
 
 
 async def submit(request: Request) -> Response:
     lang = language(request.query_params.get("lang"))
     asked = request.query_params.get("event") or None
-    address = request.client.host if request.client else "unknown"
-    wait = limiter.wait(address)
-    if wait > 0:
-        seconds = max(1, round(wait))
-        text = t("checkin_too_many", lang, seconds=seconds)
-        response = _html(message_page(lang, asked, None, text, "error"), 429)
-        response.headers["Retry-After"] = str(seconds)
-        return response
+    client = _client(request)
+    # before the database is asked anything; counted for the webinar the form names
+    for wait, reason in ((limiter.wait(client), "rate"), (_guessing(client), "code")):
+        if wait > 0:
+            if asked:
+                refusals.count(asked, reason)
+            return _too_many(lang, asked, wait)
     try:
         fields = await _form(request)
     except BadForm:
@@ -201,7 +237,13 @@ async def submit(request: Request) -> Response:
     session = _session(request)
     if session is None or fields.get("session") != session:
         return _html(message_page(lang, asked, None, t("checkin_no_cookie", lang), "error"), 400)
-    return await run_in_threadpool(_submit, lang, asked, session, fields)
+    return await run_in_threadpool(_submit, lang, asked, session, fields, client)
+
+
+def _guessing(client: str) -> float:
+    """With the code on, the seconds until the address may try a code again (0: now): its wrong
+    codes are spent, so no code it sends is checked, right or wrong."""
+    return wrong_codes.waiting(client) if checkin_code_required() else 0.0
 
 
 def routes() -> list[Route]:

@@ -3,6 +3,8 @@ loaded from elsewhere, and nothing of the programme's data (no figures, no names
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import socket
 from html import escape
@@ -34,7 +36,16 @@ button{width:100%;margin-top:1.2rem;padding:.9rem;font-size:1.2rem;border:0;bord
 .done{background:#e6f4ea;border:1px solid #2f855a;padding:.9rem;border-radius:.4rem}
 .lang{float:right;font-size:.95rem}
 a{color:#1f4e9c}
+.code{width:100%;box-sizing:border-box;font-size:1.6rem;letter-spacing:.4rem;padding:.5rem;text-align:center;
+ border:1px solid #8a94a6;border-radius:.4rem}
 """
+
+# What the page may load: its one inline style (by its hash), nothing else; the form posts here;
+# no page may frame it. No script, image or font is ever needed (docs/api.md, "Headers").
+STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+CONTENT_SECURITY_POLICY = (
+    f"default-src 'none'; style-src 'sha256-{STYLE_HASH}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def _document(lang: str, body: str, language_link: str) -> str:
@@ -107,9 +118,9 @@ def _other_language(event_key: str | None, lang: str) -> str:
 
 
 def form_page(lang: str, webinar: dict, session: str, countries: pd.DataFrame, roles: pd.DataFrame,
-              error: str | None = None, chosen: dict | None = None) -> str:  # fmt: skip
-    """The form: country (CIS states first) and role, for one webinar; `error` above it and
-    the previous `chosen` values kept when a submission is sent back."""
+              error: str | None = None, chosen: dict | None = None, ask_code: bool = False) -> str:  # fmt: skip
+    """The form: the code on the screen (`ask_code`), country (CIS states first) and role, for
+    one webinar; `error` above it and the previous `chosen` values kept when it is sent back."""
     chosen = chosen or {}
     picked = chosen.get("country")
     options = [f'<option value="">{escape(t("checkin_pick", lang))}</option>']
@@ -132,12 +143,21 @@ def form_page(lang: str, webinar: dict, session: str, countries: pd.DataFrame, r
         + (f'<p class="error" role="alert">{escape(error)}</p>' if error else "")
         + f'<form method="post" action="{escape(page_link(key, lang))}">'
         f'<input type="hidden" name="session" value="{escape(session)}">'
-        f'<label for="country">{escape(t("checkin_country", lang))}</label>'
+        + (_code_input(lang, chosen.get("code")) if ask_code else "")
+        + f'<label for="country">{escape(t("checkin_country", lang))}</label>'
         f'<select id="country" name="country" required>{"".join(options)}</select>'
         f"<fieldset><legend>{escape(t('checkin_role', lang))}</legend>{''.join(role_inputs)}</fieldset>"
         f'<button type="submit">{escape(t("checkin_submit", lang))}</button></form>'
     )
     return _document(lang, body, _other_language(key, lang))
+
+
+def _code_input(lang: str, typed: str | None) -> str:
+    return (
+        f'<label for="code">{escape(t("checkin_code", lang))}</label>'
+        f'<input class="code" id="code" name="code" inputmode="numeric" pattern="[0-9 ]{{4,6}}" maxlength="6" '
+        f'autocomplete="off" required value="{escape((typed or "")[:6])}">'
+    )
 
 
 def message_page(lang: str, event_key: str | None, heading: str | None, text: str, kind: str = "info") -> str:

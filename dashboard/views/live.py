@@ -4,6 +4,7 @@ Country and role only — never a name or an e-mail. ?event=KEY&lang=en&contrast
 Beside the figures, a QR code of the audience check-in page (dashboard/live/checkin.py).
 """
 
+import time
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -14,13 +15,17 @@ import streamlit as st
 from dashboard import database, figures, queries, reach, ui, writes
 from dashboard.filters import ALL
 from dashboard.i18n import country_names, role_labels, t
+from dashboard.live.checkin_limits import code_secret, current_code, refusals, refused_text
 from dashboard.live.checkin_page import checkin_base, checkin_url, is_local, network_address, qr_svg
 from dashboard.live.webinars import MAX_TITLE, MINUTES, WebinarProblem, new_webinar
-from dashboard.settings import public_url
+from dashboard.settings import checkin_code_minutes, checkin_code_required, public_url
 from dashboard.spreadsheet_safety import formula_safe
 
 db = ui.database_owner()
 con = db.con
+# Choosing or starting a webinar and rehearsals: presenters and admins (on a server without
+# accounts, this computer).
+may_control = ui.may("control_live")
 lang = ui.language()
 contrast = st.query_params.get("contrast") == "high"
 st.markdown(
@@ -41,7 +46,7 @@ zone = database.programme_setting(con, "timezone") or "UTC"
 
 def new_webinar_form() -> None:
     """On this computer only: start a webinar no report or live event has created yet."""
-    if not ui.opened_here():
+    if not may_control:
         return
     now = datetime.now(ZoneInfo(zone)).replace(second=0, microsecond=0)
     with st.expander(t("live_new_webinar", lang)), st.form("new_webinar", border=False):
@@ -58,13 +63,14 @@ def new_webinar_form() -> None:
             st.error(t(problem.text, lang))
             return
     db.request_facts_update()  # its facts, in the background
+    ui.audit("webinar-started", created)
     st.query_params["event"] = created
     st.rerun()
 
 
 def remove_webinar_form() -> None:
     """On this computer only: remove a webinar started here (or by live events) by mistake."""
-    if not ui.opened_here() or key not in titles:
+    if not may_control or key not in titles:
         return
     live_rows = con.cursor().execute(
         "select count(*) from live_events l join events e using (event_id) where e.event_key = $k", {"k": key}
@@ -80,6 +86,7 @@ def remove_webinar_form() -> None:
         except writes.HoldsImports:
             st.error(t("live_remove_holds_imports", lang))
             return
+    ui.audit("webinar-removed", key)
     st.query_params.pop("event", None)
     st.toast(t("live_removed", lang))
     st.rerun()
@@ -95,7 +102,8 @@ if webinars.empty and asked is None:
 titles = dict(zip(webinars["event_key"], webinars["title"], strict=True))
 keys = list(titles) if asked is None or asked in titles else [asked, *titles]
 key = st.selectbox(t("live_webinar", lang), keys, index=keys.index(asked) if asked in keys else 0,
-                   format_func=lambda k: titles.get(k, k))  # fmt: skip
+                   format_func=lambda k: titles.get(k, k),
+                   disabled=ui.current_user() is not None and not may_control)  # a viewer watches the one shown  # fmt: skip
 switches = st.columns([1, 1, 4])
 switches[0].toggle(t("live_contrast", lang), value=contrast, key="contrast_toggle")
 switches[1].toggle(t("live_checkin_toggle", lang), value=st.query_params.get("qr") != "off", key="qr_toggle")
@@ -114,10 +122,11 @@ def rehearsal_banner(has_rehearsal: bool) -> None:
     if not has_rehearsal:
         return
     st.warning(t("live_rehearsal_banner", lang))
-    if ui.opened_here() and st.button(t("live_rehearsal_clear", lang), key="clear-rehearsal"):
+    if may_control and st.button(t("live_rehearsal_clear", lang), key="clear-rehearsal"):
         with db.write() as cursor:
             removed = writes.clear_rehearsals(cursor, key)
             writes.refresh_after_removal(cursor)
+        ui.audit("rehearsals-cleared", f"{key}: {removed.rows} events")
         st.toast(t("live_rehearsal_cleared", lang, rows=removed.rows, persons=removed.persons))
         st.rerun()
 
@@ -140,6 +149,9 @@ def draw_live_figures() -> None:
     cards[1].metric(t("live_joined", lang), live.joined_total)
     cards[2].metric(t("live_countries", lang), live.countries)
     cards[3].metric(t("live_peak", lang), live.peak_concurrent)
+    refused = refused_text(refusals.of(key), lang)  # never counted in the figures above
+    if refused:
+        st.caption(refused)
     if overview.kpis["participants"] == 0:
         st.info(t("live_waiting", lang) if key in titles else t("live_waiting_key", lang, webinar=key))
         return
@@ -167,6 +179,21 @@ def checkin_code() -> None:
                 f"<span style='font-size:1.05rem;word-break:break-all'>{url}</span>", unsafe_allow_html=True)  # fmt: skip
     if is_local(url):
         st.caption(t("live_checkin_local", lang))
+    if checkin_code_required():
+        checkin_code_now()
+
+
+CODE_STYLE = "font-size:2.6rem;font-weight:700;letter-spacing:.2rem;font-variant-numeric:tabular-nums"
+
+
+@st.fragment(run_every=5)
+def checkin_code_now() -> None:
+    """The code the check-in form asks for (REACH_CHECKIN_CODE=on), large enough for the back row."""
+    minutes = checkin_code_minutes()
+    shown, seconds = current_code(code_secret(), key, time.time(), minutes)
+    digits = f"<div style='{CODE_STYLE}'>{shown}</div>"
+    st.markdown(f"**{escape(t('live_checkin_code', lang))}**{digits}", unsafe_allow_html=True)
+    st.caption(t("live_checkin_code_help", lang, minutes=minutes, seconds=seconds))
 
 
 if st.session_state.get("qr_toggle"):
