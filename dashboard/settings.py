@@ -192,8 +192,8 @@ def trusted_proxies() -> tuple:
 
 
 # Limits of reading one imported file (dashboard/imports/sandbox.py, docs/imports.md). Sized for a
-# 2-core, 24 GB server: a 1,000,000-row Zoom report (205 MB) reads in 10-25 s within 2.6 GB of
-# address space, a workbook of 10,000,000 cells in 40-50 s within 3.3 GB.
+# 2-core, 24 GB server: a 1,000,000-row Zoom report (205 MB) reads in 12-35 s within 2.4 GB of
+# address space, a workbook of 10,000,000 cells in 29-73 s within 2.3 GB.
 DEFAULT_IMPORT_MEMORY_MB = 4096
 DEFAULT_IMPORT_SECONDS = 120
 DEFAULT_MAX_UPLOAD_MB = 256

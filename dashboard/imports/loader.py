@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import gc
 import hashlib
-import io
-import os
 import re
 import time
 from contextlib import contextmanager
@@ -18,9 +15,9 @@ import pyarrow as pa
 
 from dashboard import database, writes
 from dashboard.identity import identity_key, normalise_email
-from dashboard.imports import reading, zoom_bulk
+from dashboard.imports import sandbox
 from dashboard.imports.normalise import key, match_country, match_role
-from dashboard.imports.parsing import EventRef, Parsed, columns_found, header_fields, parse, parse_zoom
+from dashboard.imports.parsing import EventRef, Parsed
 from dashboard.imports.problems import FileRejected, Problem
 
 
@@ -72,44 +69,9 @@ def saved_aliases(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[
 
 
 def analyse(data: bytes, zone: str, mapping: dict | None = None) -> Parsed:
-    """Read and parse a file without writing anything (the Data page's preview)."""
-    if mapping is None and data and not reading.is_excel(data):
-        bulk = _zoom_in_bulk(data, zone)
-        if bulk is not None:
-            return bulk
-    return parse(reading.read(data), zone, mapping)
-
-
-def _zoom_in_bulk(data: bytes, zone: str) -> Parsed | None:
-    """A large Zoom attendee report: its Attendee Details section read by DuckDB (zoom_bulk)."""
-    text, encoding = reading.decode(data)
-    split = zoom_bulk.split(text)
-    if split is None:
-        return None
-    rest, section, first_line = split
-    rest.encoding = encoding
-    header = reading.cleaned(next(csv.reader(io.StringIO(section.split("\n", 1)[0]))))
-    cols = header_fields(header)
-    parsed = parse_zoom(rest, zone, registration_only=False, require_rows=False)
-    path, data_lines = zoom_bulk.write_section(section)
-    del text, section, split  # a million-row section is hundreds of megabytes as Python text
-    try:
-        bulk = zoom_bulk.parse_section(path, data_lines, first_line, cols, header, zone, parsed.problems)
-    finally:
-        os.unlink(path)
-    if bulk is None:
-        return None
-    parsed.table, rows = bulk
-    parsed.rows_read += rows
-    parsed.mapping, parsed.extra_headers = columns_found(header, cols, parsed.format)
-    parsed.problems.sort(key=lambda problem: problem.line or 0)
-    event = parsed.events[0]
-    if event.starts_at is None:
-        joins = [t for t in parsed.table.column("joined_at").to_pylist() if t]
-        if not joins:
-            raise FileRejected([Problem("no_event_time")])
-        event.starts_at = min(joins)
-    return parsed
+    """Read and parse a file without writing anything (the Data page's preview, and every import),
+    in a child process with limits (sandbox.py): a hostile file is refused, never the server's end."""
+    return sandbox.analyse(data, zone, mapping, sandbox.Limits.from_settings())
 
 
 @contextmanager

@@ -86,6 +86,49 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "интервал длиннее суток ({joined} — {left})",
         "en": "the interval is longer than a day ({joined} to {left})",
     },
+    # Limits (docs/imports.md, Limits): the file is refused as a whole, nothing is written.
+    "too_large_file": {
+        "ru": "файл занимает {size_mb} МБ — больше допустимых {limit_mb} МБ (настройка REACH_MAX_UPLOAD_MB)",
+        "en": "the file is {size_mb} MB, more than the {limit_mb} MB allowed (setting REACH_MAX_UPLOAD_MB)",
+    },
+    "too_much_memory": {
+        "ru": "для чтения файла нужно больше {limit_mb} МБ памяти; чтение остановлено (настройка REACH_IMPORT_MEMORY_MB)",
+        "en": "the file needs more than {limit_mb} MB of memory to read; reading was stopped (setting REACH_IMPORT_MEMORY_MB)",
+    },
+    "too_slow": {
+        "ru": "чтение файла заняло больше {seconds} с и было остановлено (настройка REACH_IMPORT_SECONDS)",
+        "en": "reading the file took longer than {seconds} s and was stopped (setting REACH_IMPORT_SECONDS)",
+    },
+    "too_many_records": {
+        "ru": "в файле {records} записей — больше {limit} за один импорт (настройка REACH_IMPORT_MAX_RECORDS); разделите файл",
+        "en": "the file holds {records} records, more than {limit} in one import (setting REACH_IMPORT_MAX_RECORDS); split it",
+    },
+    "too_many_cells": {
+        "ru": "лист «{sheet}» занимает диапазон {range} — больше {limit} ячеек (настройка REACH_IMPORT_MAX_CELLS)",
+        "en": "the sheet '{sheet}' spans {range}, more than {limit} cells (setting REACH_IMPORT_MAX_CELLS)",
+    },
+    "too_many_texts": {
+        "ru": "файл Excel объявляет {count} разных текстов — больше {limit} (настройка REACH_IMPORT_MAX_CELLS)",
+        "en": "the Excel file declares {count} distinct texts, more than {limit} (setting REACH_IMPORT_MAX_CELLS)",
+    },
+    "zip_bomb": {
+        "ru": "файл Excel ({packed_mb} МБ) распаковывается в {unpacked_mb} МБ — так не выглядит ни одна выгрузка "
+        "(допустимо до {limit_mb} МБ и сжатие не сильнее {ratio}:1)",
+        "en": "the Excel file ({packed_mb} MB) unpacks to {unpacked_mb} MB, which no export does "
+        "(allowed: up to {limit_mb} MB, compressed at most {ratio}:1)",
+    },
+    "field_too_long": {
+        "ru": "поле длиннее {limit} символов — это не таблица выгрузки",
+        "en": "a field is longer than {limit} characters: this is not an exported table",
+    },
+    "too_many_columns": {
+        "ru": "в строке {found} полей — больше {limit}",
+        "en": "the row has {found} fields, more than {limit}",
+    },
+    "reader_crashed": {
+        "ru": "чтение файла аварийно прервалось ({detail}); ничего не записано",
+        "en": "reading the file stopped abnormally ({detail}); nothing was written",
+    },
 }
 
 
@@ -106,6 +149,11 @@ class Problem:
         if self.column:
             where.append(("колонка «" + self.column + "»") if lang == "ru" else f"column '{self.column}'")
         return ", ".join(where) + ": " + message
+
+
+def grouped(number: int) -> str:
+    """A count with its thousands apart (10 000 000), for messages in either language."""
+    return f"{number:,}".replace(",", " ")
 
 
 class FileRejected(Exception):

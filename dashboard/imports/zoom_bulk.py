@@ -77,6 +77,7 @@ def parse_section(
     row parser, which counts lines exactly, takes over."""
     con = duckdb.connect()
     con.execute("set preserve_insertion_order = true")
+    con.execute("set enable_progress_bar = false")  # not in the server's log
     try:
         con.execute(
             "create table src as select row_number() over () as n, * from read_csv($p, header = true,"
