@@ -15,7 +15,15 @@ Where docs/metrics.md leaves room, or is changing, it follows these readings:
   persons, rehearsal webinars and rehearsal live events are left out of every figure. A person's
   country and role are theirs whatever is selected, so they are read from all their rows.
 - `joined_total` on the live view is the webinar's participants (live and imported intervals),
-  so that it equals the sum of its reach by role and by country.
+  so that it equals the sum of its reach by role and by country. The live view counts rehearsals
+  when the webinar holds rehearsal live events (its Rehearsal banner).
+- `reach report` rounds the total of minutes from its exact value: times are kept to the second,
+  so minutes are exact at that resolution (whole seconds ÷ 60); the exact total, as the float
+  nearest to it, is rounded by round(). Not a sum of per-pair minutes already in binary floating
+  point, whose error decides the rounding of a total such as 1.35 (81 s).
+- The Data page's figures follow the header of queries/data_quality.sql: records are the imports'
+  records; persons those with an imported attendance row or registration (staff rows too);
+  participants, unknown country and unknown role are the overview's, rehearsals left out.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -38,6 +47,7 @@ DEFAULT_PLANNED_MINUTES = 90
 ONE_SECOND = timedelta(seconds=1)
 OLDEST = datetime.min  # a registration of unknown time counts as the oldest
 TABLES = ("programme", "countries", "roles", "events", "participants", "registrations", "attendance", "live_events")
+TABLES += ("imports",)
 
 Span = tuple[datetime, datetime]  # [start, end)
 
@@ -89,6 +99,11 @@ def merge(spans: list[Span]) -> list[Span]:
         else:
             merged.append((start, end))
     return merged
+
+
+def seconds_of(segments: list[Span]) -> int:
+    """The length of disjoint spans in whole seconds (times are stored to the second)."""
+    return sum(int((end - start).total_seconds()) for start, end in segments)
 
 
 def minutes_of(segments: list[Span]) -> float:
@@ -200,6 +215,10 @@ class Oracle:
         self.live_events = rows["live_events"]
         self.intervals = self._audience_intervals(rows["attendance"])
         self.registered = {(r["person_id"], r["event_id"]) for r in rows["registrations"]}
+        self.records = sum(r["records"] for r in rows["imports"])
+        self.imported_persons = {
+            r["person_id"] for r in rows["attendance"] + rows["registrations"] if r["import_id"] is not None
+        }
         self.persons = self._persons(rows["participants"], rows["registrations"], rows["attendance"])
         # per (person, webinar) with audience intervals: (minutes, merged segments), with and
         # without the intervals of rehearsal live events
@@ -271,19 +290,34 @@ class Oracle:
         """Every figure of the overview for a selection (docs/metrics.md, Figures)."""
         return self._figures(filters, getattr(filters, "rehearsals", False))
 
-    def _figures(self, filters: Filters, rehearsals: bool) -> dict:
-        """The figures of the selected persons at the selected webinars; `rehearsals` counts them too."""
+    def _selection(self, filters: Filters, rehearsals: bool) -> tuple[list[Webinar], set, dict]:
+        """The selected webinars, the (person, webinar) registrations and the attended pairs
+        (-> minutes, merged segments) of the selection; `rehearsals` counts them too."""
         webinars = [w for w in self.webinars if webinar_selected(w, filters) and (rehearsals or not w.is_rehearsal)]
         event_ids = {w.event_id for w in webinars}
         persons = {
             pid for pid, p in self.persons.items() if person_selected(p, filters) and (rehearsals or not p.is_rehearsal)
         }
         registered = {(pid, eid) for pid, eid in self.registered if pid in persons and eid in event_ids}
-        attended = {  # (person, webinar) -> (minutes, merged segments)
+        attended = {
             (pid, eid): (minutes, segments)
             for (pid, eid), (minutes, segments) in self.pairs[rehearsals].items()
             if pid in persons and eid in event_ids and (filters.min_minutes is None or minutes >= filters.min_minutes)
         }
+        return webinars, registered, attended
+
+    def attended_minutes(self, filters: Filters) -> dict[str, list[float]]:
+        """The minutes of each attended (person, webinar) pair of a selection, by webinar key."""
+        webinars, _, attended = self._selection(filters, filters.rehearsals)
+        key = {w.event_id: w.key for w in webinars}
+        minutes: dict[str, list[float]] = defaultdict(list)
+        for (_, event_id), (m, _) in attended.items():
+            minutes[key[event_id]].append(m)
+        return dict(minutes)
+
+    def _figures(self, filters: Filters, rehearsals: bool) -> dict:
+        """The figures of the selected persons at the selected webinars; `rehearsals` counts them too."""
+        webinars, registered, attended = self._selection(filters, rehearsals)
         participants = {pid for pid, _ in attended}
         known = {self.persons[pid].country for pid in participants} - {None}
         cells = Counter((self.persons[pid].country or UNKNOWN, self.persons[pid].role) for pid in participants)
@@ -391,6 +425,8 @@ class Oracle:
     def report(self, filters: Filters) -> dict:
         """The figures of `reach report --json` (the shape of dashboard.reach.report)."""
         o = self.overview(filters)
+        _, _, attended = self._selection(filters, getattr(filters, "rehearsals", False))
+        seconds = sum(seconds_of(segments) for _, segments in attended.values())
         return {
             "participants": o["participants"],
             "registrants": o["registrants"],
@@ -399,12 +435,35 @@ class Oracle:
             "events": o["events"],
             "countries": o["countries"],
             "repeat_participants": o["repeat_participants"],
-            "minutes_total": round(o["minutes_total"], 1),
+            "minutes_total": round(float(Fraction(seconds, 60)), 1),  # the exact total, then rounded
             "median_minutes": None if o["median_minutes"] is None else round(o["median_minutes"], 1),
             "by_country": o["by_country"],
             "by_role": o["by_role"],
             "peak_concurrent": {key: row["peak_concurrent"] for key, row in o["webinars"].items()},
         }
+
+    def data_quality(self) -> dict:
+        """The Data page's figures (queries/data_quality.sql): how imported records merge into
+        persons, and how many participants lack a country or a role."""
+        _, _, attended = self._selection(Filters(), False)
+        participants = {pid for pid, _ in attended}
+        registered = {pid for pid, _ in self.registered}
+        imported = self.imported_persons
+        return {
+            "records": self.records,
+            "persons": len(imported),
+            "attended": len(imported & participants),
+            "registered_only": len((imported - participants) & registered),
+            "staff_only": len(imported - participants - registered),
+            "participants": len(participants),
+            "unknown_country": sum(1 for pid in participants if self.persons[pid].country is None),
+            "unknown_role": sum(1 for pid in participants if self.persons[pid].role == UNKNOWN),
+        }
+
+    def holds_rehearsal(self, event_key: str) -> bool:
+        """Whether the webinar holds rehearsal live events (the live view counts them, under a banner)."""
+        event_id = next(w.event_id for w in self.webinars if w.key == event_key)
+        return any(e["event_id"] == event_id and e.get("is_rehearsal") for e in self.live_events)
 
     def live(self, event_key: str, rehearsals: bool = True) -> dict:
         """The live view's figures for one webinar (docs/metrics.md, Live view)."""
