@@ -198,6 +198,10 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Репетиция: на этом вебинаре есть данные репетиции. Они показаны здесь, но не входят в показатели программы.",
         "en": "Rehearsal: this webinar holds rehearsal data. It is shown here but is not counted in the programme's figures.",
     },
+    "live_rehearsal_hidden": {
+        "ru": "На этом вебинаре остались данные репетиции. Теперь, когда пришли настоящие данные, они не показываются и не считаются — удалите их.",
+        "en": "This webinar still holds rehearsal data. Now that real data has arrived it is neither shown nor counted: clear it.",
+    },
     "live_rehearsal_clear": {"ru": "Удалить данные репетиции", "en": "Clear rehearsal data"},
     "live_rehearsal_cleared": {
         "ru": "Данные репетиции удалены: событий {rows}, людей {persons}.",

@@ -331,7 +331,8 @@ def report(con: duckdb.DuckDBPyConnection, filters: Filters, countries: pd.DataF
         "events": k["events"],
         "countries": k["countries"],
         "repeat_participants": k["repeat_participants"],
-        "minutes_total": round(k["minutes_total"], 1),
+        # minutes are exact at the second (docs/metrics.md): round the exact total, not a float sum
+        "minutes_total": round(round(k["minutes_total"] * 60) / 60, 1),
         "median_minutes": None if median is None else round(median, 1),
         "by_country": {r.country: int(r.participants) for r in o.by_country.itertuples()},
         "by_role": {r.role: int(r.participants) for r in o.by_role.itertuples()},
@@ -372,7 +373,8 @@ class LiveFigures:
     joined_total: int  # the webinar's participants: the sum of by_role and of by_country
     countries: int
     peak_concurrent: int
-    has_rehearsal: bool  # shown with a banner, and counted here (never in the programme)
+    has_rehearsal: bool  # the webinar holds rehearsal data (the view says so with a banner)
+    rehearsal_shown: bool  # counted here: only while the webinar holds no real data
     overview: Overview  # the webinar's by_country, by_role
 
 
@@ -381,12 +383,19 @@ def live_figures(con, event_key: str, countries: pd.DataFrame, roles: pd.DataFra
     from one committed state: connected now then never exceeds the peak beside it."""
     status = queries.run(con, "live_status", Filters(rehearsals=True), event=event_key).iloc[0]
     has_rehearsal = bool(status["has_rehearsal"])
-    o = overview(con, Filters(events=(event_key,), rehearsals=has_rehearsal), countries, roles)
+    # A rehearsal is counted on the live view only while the webinar holds no real data: once the
+    # real webinar runs under the key it was rehearsed under, only real figures are shown (the two
+    # kinds of open joins end at different instants, and "connected now" could pass the peak).
+    shown = has_rehearsal and not bool(status["has_real"])
+    if has_rehearsal and not shown:
+        status = queries.run(con, "live_status", Filters(rehearsals=False), event=event_key).iloc[0]
+    o = overview(con, Filters(events=(event_key,), rehearsals=shown), countries, roles)
     return LiveFigures(
         connected_now=int(status["connected_now"]),
         joined_total=o.kpis["participants"],
         countries=o.kpis["countries"],
         peak_concurrent=int(o.webinars["peak_concurrent"].iloc[0]) if len(o.webinars) else 0,
         has_rehearsal=has_rehearsal,
+        rehearsal_shown=shown,
         overview=o,
     )

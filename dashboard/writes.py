@@ -87,8 +87,13 @@ def save_mapping(con: duckdb.DuckDBPyConnection, kind: str, raw: str, value: str
     con.execute(f"insert or replace into {aliases} values ($k, $raw, $value)",  # noqa: S608 - fixed names
                 {"k": key(raw), "raw": raw, "value": value})  # fmt: skip
     for table in ("registrations", "attendance", "live_events"):
-        con.execute(f"update {table} set {column} = $value where {column}_raw = $raw",  # noqa: S608
-                    {"value": value, "raw": raw})  # fmt: skip
+        # every text that is the same by the key the mapping is saved under ('марс' and 'Марс'),
+        # as later imports and live events will match it
+        stored = con.execute(f"select distinct {column}_raw from {table} where {column}_raw is not null").fetchall()
+        texts = [t for (t,) in stored if key(t) == key(raw)]
+        if texts:
+            con.execute(f"update {table} set {column} = $value where list_contains($texts, {column}_raw)",  # noqa: S608
+                        {"value": value, "texts": texts})  # fmt: skip
 
 
 def save_column_mapping(con: duckdb.DuckDBPyConnection, signature: str, mapping: dict) -> None:
@@ -155,7 +160,20 @@ def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> Removal:
         "select person_id from removal_persons",
     )
     con.execute("drop table removal_persons")
+    restore_rehearsal_webinars(con)
     return Removal(rows, persons, webinars)
+
+
+def restore_rehearsal_webinars(con: duckdb.DuckDBPyConnection) -> None:
+    """A webinar a rehearsal created that real data made real is a rehearsal webinar again once
+    that real data is removed."""
+    con.execute("""
+        update events e set is_rehearsal = true
+        where e.origin = 'rehearsal' and not e.is_rehearsal
+          and not exists (select 1 from attendance a where a.event_id = e.event_id)
+          and not exists (select 1 from registrations r where r.event_id = e.event_id)
+          and not exists (select 1 from live_events l where l.event_id = e.event_id and not l.is_rehearsal)
+    """)
 
 
 def remove_webinar(con: duckdb.DuckDBPyConnection, event_key: str) -> Removal:

@@ -215,6 +215,7 @@ class Oracle:
         self.live_events = rows["live_events"]
         self.intervals = self._audience_intervals(rows["attendance"])
         self.registered = {(r["person_id"], r["event_id"]) for r in rows["registrations"]}
+        self.imported_webinars = {r["event_id"] for r in rows["attendance"]}
         self.records = sum(r["records"] for r in rows["imports"])
         self.imported_persons = {
             r["person_id"] for r in rows["attendance"] + rows["registrations"] if r["import_id"] is not None
@@ -464,6 +465,15 @@ class Oracle:
         """Whether the webinar holds rehearsal live events (the live view counts them, under a banner)."""
         event_id = next(w.event_id for w in self.webinars if w.key == event_key)
         return any(e["event_id"] == event_id and e.get("is_rehearsal") for e in self.live_events)
+
+    def holds_real(self, event_key: str) -> bool:
+        """Whether the webinar holds imported rows, registrations or real live events."""
+        event_id = next(w.event_id for w in self.webinars if w.key == event_key)
+        return (
+            any(e["event_id"] == event_id and not e.get("is_rehearsal") for e in self.live_events)
+            or any(e == event_id for e in self.imported_webinars)
+            or any(e == event_id for _, e in self.registered)
+        )
 
     def live(self, event_key: str, rehearsals: bool = True) -> dict:
         """The live view's figures for one webinar (docs/metrics.md, Live view)."""

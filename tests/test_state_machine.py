@@ -9,8 +9,7 @@ report`, the live view of each webinar with live events, the Data page's figures
 whole, with tests/oracle.py for a few selections drawn with the step.
 
 CI=true draws the same sequences every run; elsewhere REACH_STATE_EXAMPLES and REACH_STATE_STEPS
-set how many run and how long they are. Checks marked KNOWN FAILURE are reported production bugs,
-left out only until they are fixed.
+set how many run and how long they are.
 """
 
 from __future__ import annotations
@@ -491,33 +490,17 @@ def assert_sound(overview: dict, minutes: dict[str, list[float]], persons: int) 
 
 def assert_report_agrees(shown: dict, expected: dict) -> None:
     """`reach report --json` is the oracle's, whole."""
-    # KNOWN FAILURE, temporary (reported): the report rounds a binary-float sum of each
-    # attendance's minutes, so a total lying on a rounding tie goes the way the summation error
-    # leans, whatever its exact value (81 s as 1 s + 80 s: 1.3; as one attendance of 81 s: 1.4).
-    # Until the total is computed exactly (whole seconds) it may differ by one unit of 0.1.
-    total, exact = shown.pop("minutes_total"), expected.pop("minutes_total")
     assert shown == expected
-    assert abs(total - exact) <= 0.1 + 1e-9, (total, exact)
-
-
-def holds_both_kinds(oracle: Oracle, key: str) -> bool:
-    """Whether the webinar holds rehearsal and real live events."""
-    event_id = next(w.event_id for w in oracle.webinars if w.key == key)
-    return len({bool(e["is_rehearsal"]) for e in oracle.live_events if e["event_id"] == event_id}) == 2
 
 
 def assert_live_view_agrees(con, oracle: Oracle, key: str) -> None:
     """The live view of one webinar, read in one snapshot as the page reads it, is the oracle's."""
     with database.Snapshot(con) as snapshot:
         shown = production_live(snapshot, key)
-    assert shown == oracle.live(key, rehearsals=oracle.holds_rehearsal(key)), key
-    # KNOWN FAILURE, temporary (reported): a webinar holding both rehearsal and real live events
-    # (rehearsed under its key, then run) is shown with both, but a join never left ends at the
-    # latest event of its own kind (docs/metrics.md, Live view), so a person of one kind still
-    # connected when the other kind's last event arrives is not counted at that instant, and
-    # "connected now" exceeds the peak — production and the oracle alike, as the docs define it.
-    if not holds_both_kinds(oracle, key):
-        assert shown["peak_concurrent"] >= shown["connected_now"]
+    # docs/metrics.md: rehearsal data is counted on the live view only while the webinar holds no real data
+    counted = oracle.holds_rehearsal(key) and not oracle.holds_real(key)
+    assert shown == oracle.live(key, rehearsals=counted), key
+    assert shown["peak_concurrent"] >= shown["connected_now"]
     assert shown["joined_total"] == sum(shown["by_role"].values()) == sum(shown["by_country"].values())
 
 
@@ -543,10 +526,7 @@ def assert_mappings_hold(con) -> None:
     """A mapping saved on the Data page holds "from now on, and in the rows already imported"
     (review.save_country, save_role): every stored row carrying a mapped text (the same text by
     the comparison key the mapping is saved under) has its code, whenever and however it arrived."""
-    # KNOWN FAILURE, temporary (reported): live events are matched without the saved mappings
-    # (live/events.py calls match_country and match_role without them), so a text mapped on the
-    # Data page stays unmatched in live events that arrive afterwards. Left out until fixed.
-    tables = ("attendance", "registrations")  # + "live_events"
+    tables = ("attendance", "registrations", "live_events")
     for column, aliases in (
         ("country", "select alias_key, alias, iso2 from country_aliases"),
         ("role", "select value_key, value, role from role_aliases"),
@@ -561,17 +541,12 @@ def assert_mappings_hold(con) -> None:
                 for raw, code in texts
                 if text_key(raw) in mapped
                 and code != mapped[text_key(raw)][1]
-                # KNOWN FAILURE, temporary (reported): saving a mapping updates the stored
-                # rows of that exact text only, while later imports match it by key
-                # ('марс' after 'Марс' was mapped). Only the text as written is held.
-                and raw == mapped[text_key(raw)][0]
             ]
             assert unmapped == [], f"{table}: {column} texts (as written, code, mapped to)"
 
 
-def canonical_rows(con, *, webinars_flag: bool = True) -> dict[str, list]:
-    """Every row of the tables a write may change (ids and all), sorted; `webinars_flag` False
-    leaves out whether each webinar is a rehearsal (see the known failure that uses it)."""
+def canonical_rows(con) -> dict[str, list]:
+    """Every row of the tables a write may change (ids and all), sorted."""
     tables = (
         "participants",
         "events",
@@ -582,8 +557,7 @@ def canonical_rows(con, *, webinars_flag: bool = True) -> dict[str, list]:
         "facts_pending",
         "imports",
     )
-    columns = {t: "*" for t in tables} | ({} if webinars_flag else {"events": "* exclude (is_rehearsal)"})
-    return {t: con.execute(f"select {columns[t]} from {t} order by all").fetchall() for t in tables}
+    return {t: con.execute(f"select * from {t} order by all").fetchall() for t in tables}
 
 
 def webinar_keys(con) -> list[str]:
@@ -718,18 +692,14 @@ class ProgrammeMachine(RuleBasedStateMachine):
     @rule(spec=import_specs, chosen=step_selections)
     def import_and_remove_a_file(self, spec: ImportSpec, chosen):
         data, name = file_of(spec)
-        before = canonical_rows(self.con, webinars_flag=False)
+        before = canonical_rows(self.con)
         result = import_file(self.con, data, name, zone=ZONE)
         event(f"import then removal: {result.status}")
         if result.status == "imported":
             with database.transaction(self.con):
                 writes.remove_import(self.con, result.import_id)
                 writes.refresh_after_removal(self.con)
-            # KNOWN FAILURE, temporary (reported): an import that matched a rehearsal webinar made it
-            # real, and removing the import leaves it real (events.is_rehearsal stays false), so the
-            # overview counts a webinar holding only rehearsal data. Until production is fixed the
-            # flag is left out of this one comparison; the oracle comparison below still reads it.
-            assert canonical_rows(self.con, webinars_flag=False) == before  # the removal took back all it brought
+            assert canonical_rows(self.con) == before  # the removal took back all it brought
         self.check(chosen)
 
     @precondition(lambda self: self.imported)

@@ -335,3 +335,64 @@ def test_facts_keys_are_unique(table, which, request):
     duplicates = con.execute(f"select count(*) from (select {FACT_KEYS[table]} from {table} "
                              f"group by all having count(*) > 1)").fetchall()  # fmt: skip
     assert rows > 0 and duplicates == [(0,)]
+
+
+def test_report_minutes_are_the_exact_total_rounded_however_the_seconds_are_split():
+    """81 s is 1.35 minutes: reported 1.4 whether it came as 1 s + 80 s or as one 81 s attendance
+    (a float sum of 1/60 + 80/60 used to round to 1.3). Found by the state machine."""
+    from datetime import datetime
+
+    for intervals in ([("06:00:00", "06:00:01"), ("06:10:00", "06:11:20")], [("06:00:00", "06:01:21")]):
+        con = database.connect_memory()
+        con.execute("insert into events (event_id, event_key, title, starts_at) "
+                    "values (1, 'w', 'W', '2026-10-01 06:00')")
+        con.execute("insert into participants (person_id, identity_key) values (1, 'name:a')")
+        for joined, left in intervals:
+            con.execute("insert into attendance (person_id, event_id, joined_at, left_at) values (1, 1, $j, $l)",
+                        {"j": datetime.fromisoformat(f"2026-10-01 {joined}"),
+                         "l": datetime.fromisoformat(f"2026-10-01 {left}")})  # fmt: skip
+        with database.transaction(con):
+            database.refresh(con)
+        assert reach.report(con, ALL, *references(con))["minutes_total"] == 1.4
+        con.close()
+
+
+def test_a_webinar_rehearsed_under_its_key_then_run_shows_only_its_real_figures(tiny):
+    """Found by the state machine: counted together, a rehearsal join at 10:00 and a real join at
+    12:00 showed connected now 2 beside a peak of 1 (each kind's open joins end at its own
+    latest event). Once real data arrives, the live view counts only it and says the rest is hidden."""
+    db = database.Database(None, con=tiny)
+    store(tiny, batch(join("reh-2", "2026-11-20T10:00:00Z", email="r@x.org"), rehearsal=True), refresh=False)
+    assert live(db, "reh-2").rehearsal_shown is True
+    store(tiny, batch(join("reh-2", "2026-11-20T12:00:00Z", email="real@x.org", id="real-1")), refresh=False)
+    figures = live(db, "reh-2")
+    shown = (figures.connected_now, figures.joined_total, figures.peak_concurrent)
+    assert (figures.has_rehearsal, figures.rehearsal_shown, shown) == (True, False, (1, 1, 1))
+
+
+def test_a_saved_mapping_holds_for_every_spelling_and_for_later_live_events(tiny):
+    """Found by the state machine: a mapping updated only the exact text, and live events ignored it."""
+    from dashboard.imports import review
+
+    store(tiny, batch(join("w1", "2026-10-01T06:05:00Z", email="m1@x.org", country="марс"),
+                      join("w1", "2026-10-01T06:06:00Z", email="m2@x.org", country="Марс")))  # fmt: skip
+    review.save_country(tiny, "Марс", "KG")
+    store(tiny, batch(join("w1", "2026-10-01T06:07:00Z", email="m3@x.org", country="МАРС", id="later")))
+    rows = tiny.execute("select country_raw, country from live_events order by id").fetchall()
+    assert rows == [("марс", "KG"), ("Марс", "KG"), ("МАРС", "KG")]
+
+
+def test_removing_the_import_that_made_a_rehearsal_webinar_real_makes_it_a_rehearsal_again():
+    con = programme.build(database.connect_memory())
+    store(con, batch(join("reh-3", "2026-10-08T10:00:00Z", email="r@x.org", event_title="Кластерная политика"),
+                     rehearsal=True))  # fmt: skip
+    sheet = "ФИО;E-mail;Вебинар;Дата\nАнна;ann@x.org;Кластерная политика;08.10.2026\n"
+    result = import_file(con, sheet.encode(), "a.csv", zone="Asia/Yekaterinburg")
+    flag = "select is_rehearsal from events where event_key = 'reh-3'"
+    assert result.status == "imported" and con.execute(flag).fetchall() == [(False,)]  # matched: real now
+    with database.transaction(con):
+        writes.remove_import(con, result.import_id)
+        writes.refresh_after_removal(con)
+    assert con.execute(flag).fetchall() == [(True,)]
+    assert reach.report(con, ALL, *references(con))["events"] == 3  # the programme's three, not reh-3
+    con.close()

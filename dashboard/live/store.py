@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -9,6 +10,8 @@ import pyarrow as pa
 
 from dashboard import database, writes
 from dashboard.identity import normalise_email
+from dashboard.imports.loader import saved_aliases
+from dashboard.imports.normalise import match_country, match_role
 from dashboard.live.events import LiveEvent
 from dashboard.writes import rehearsal_identity
 
@@ -49,6 +52,7 @@ def store(con: duckdb.DuckDBPyConnection, events: list[LiveEvent], *, refresh: b
     the whole batch (RehearsalRefused), writing nothing."""
     if not events:
         return 0, 0
+    events = _with_saved_mappings(con, events)
     batch = pa.table({
         "id": [e.id for e in events], "event_key": [e.event_key for e in events],
         "event_title": [e.event_title for e in events], "type": [e.type for e in events],
@@ -74,6 +78,15 @@ def store(con: duckdb.DuckDBPyConnection, events: list[LiveEvent], *, refresh: b
         con.unregister("live_batch")
 
     return accepted, len(events) - accepted
+
+
+def _with_saved_mappings(con: duckdb.DuckDBPyConnection, events: list[LiveEvent]) -> list[LiveEvent]:
+    """The analysts' saved country and occupation mappings apply to live events as to imports."""
+    countries, roles = saved_aliases(con)
+    if not countries and not roles:
+        return events
+    return [replace(e, country=match_country(e.country_raw, countries) if e.country_raw else e.country,
+                    role=match_role(e.role_raw, roles)[0] if e.role_raw else e.role) for e in events]  # fmt: skip
 
 
 def _refuse_rehearsals_of_real_webinars(con: duckdb.DuckDBPyConnection) -> None:

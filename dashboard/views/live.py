@@ -117,11 +117,11 @@ countries = queries.run(con, "countries", ALL)
 roles = queries.run(con, "roles", ALL)
 
 
-def rehearsal_banner(has_rehearsal: bool) -> None:
+def rehearsal_banner(has_rehearsal: bool, shown: bool) -> None:
     """A webinar holding rehearsal data says so, and a presenter here can clear it."""
     if not has_rehearsal:
         return
-    st.warning(t("live_rehearsal_banner", lang))
+    st.warning(t("live_rehearsal_banner" if shown else "live_rehearsal_hidden", lang))
     if may_control and st.button(t("live_rehearsal_clear", lang), key="clear-rehearsal"):
         with db.write() as cursor:
             removed = writes.clear_rehearsals(cursor, key)
@@ -142,7 +142,7 @@ def draw_live_figures() -> None:
     with db.snapshot() as snapshot:  # every figure below from the same committed state
         live = reach.live_figures(snapshot, key, countries, roles)
         arrivals = queries.run(snapshot, "live_arrivals", ALL, event=key)
-    rehearsal_banner(live.has_rehearsal)
+    rehearsal_banner(live.has_rehearsal, live.rehearsal_shown)
     overview = live.overview
     cards = st.columns(4)
     cards[0].metric(t("live_connected", lang), live.connected_now)
