@@ -3,7 +3,6 @@ another site's frame, no address in another site's logs, no sniffing; the check-
 content-security policy, which a real browser must still render and submit under."""
 
 import http.client
-import os
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from dashboard.middleware import ClientBehindProxies, SecurityHeaders
 from dashboard.network import networks
 from tests.asgi import Recorder, call
-from tests.conftest import chromium_path
 from tests.serving import serve, stop
+from tests.test_browser import browser  # noqa: F401, F811 - the one headless Chromium fixture
 
 BASELINE = {
     "x-frame-options": "DENY",
@@ -113,23 +112,8 @@ def test_the_check_in_page_has_its_whole_policy(server, method, path, status):
     assert {name: headers.get(name) for name in NAMES} == page
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if not path:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the browser tests: Debian's chromium is not installed")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
-
-
 @pytest.mark.browser
-def test_the_check_in_page_renders_and_submits_under_its_policy(browser, tmp_path):
+def test_the_check_in_page_renders_and_submits_under_its_policy(browser, tmp_path):  # noqa: F811
     """Its style applies (allowed by hash), the form posts and follows the redirect, and the
     browser reports no violation of the policy."""
     import json
