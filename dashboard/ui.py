@@ -195,10 +195,14 @@ def current_user() -> accounts.Who | None:
     return who or accounts.Who("", NOBODY)
 
 
-def may(action: str, user: accounts.Who | None = None) -> bool:
+_ASK = object()  # may(): look the session's user up (None is a user too: a server without accounts)
+
+
+def may(action: str, user=_ASK) -> bool:
     """Whether this session may do `action` (accounts.CAN): by its role once accounts exist; on a
-    server without accounts, the analysts' and presenters' controls only on this computer."""
-    user = current_user() if user is None else user
+    server without accounts, the analysts' and presenters' controls only on this computer. Pass
+    the user already looked up in this run to spare the lookup."""
+    user = current_user() if user is _ASK else user
     if user is None:
         return opened_here() or action in ("see_overview", "export_aggregates")
     return accounts.may(user.role, action) if user.role != NOBODY else False

@@ -25,7 +25,8 @@ db = ui.database_owner()
 con = db.con
 # Choosing or starting a webinar and rehearsals: presenters and admins (on a server without
 # accounts, this computer).
-may_control = ui.may("control_live")
+user = ui.current_user()  # looked up once for the page
+may_control = ui.may("control_live", user)
 lang = ui.language()
 contrast = st.query_params.get("contrast") == "high"
 st.markdown(
@@ -103,7 +104,7 @@ titles = dict(zip(webinars["event_key"], webinars["title"], strict=True))
 keys = list(titles) if asked is None or asked in titles else [asked, *titles]
 key = st.selectbox(t("live_webinar", lang), keys, index=keys.index(asked) if asked in keys else 0,
                    format_func=lambda k: titles.get(k, k),
-                   disabled=ui.current_user() is not None and not may_control)  # a viewer watches the one shown  # fmt: skip
+                   disabled=user is not None and not may_control)  # a viewer watches the one shown  # fmt: skip
 switches = st.columns([1, 1, 4])
 switches[0].toggle(t("live_contrast", lang), value=contrast, key="contrast_toggle")
 switches[1].toggle(t("live_checkin_toggle", lang), value=st.query_params.get("qr") != "off", key="qr_toggle")
