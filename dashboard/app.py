@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import accounts, ui
 from dashboard.i18n import language, t
 from dashboard.settings import network_pages
 
@@ -16,12 +16,8 @@ def pages_for(user) -> list:
     only the live view elsewhere (unless REACH_NETWORK_PAGES=all). With accounts: by role — a page
     a role may not use is not in the navigation, so its URL shows none of its content."""
     live = st.Page("views/live.py", title=t("live", lang), icon=":material/cast:", url_path="live")
-    if user is None:
-        everything = ui.opened_here() or network_pages() == "all"
-        allowed = {"overview", "data", "live"} if everything else {"live"}
-    else:
-        needs = {"overview": "see_overview", "data": "see_data_page", "admin": "manage_accounts"}
-        allowed = {"live"} | {page for page, action in needs.items() if ui.may(action, user)}
+    here = user is None and (ui.opened_here() or network_pages() == "all")
+    allowed = accounts.pages_allowed(None if user is None else user.role, here)
     candidates = [
         ("overview", st.Page("views/overview.py", title=t("overview", lang), icon=":material/insights:",
                              url_path="overview", default=True)),

@@ -15,6 +15,7 @@ STAGE_COLOURS = {"stage_1": "#1f4e9c", "stage_2": "#e07b00", "outside_stages": "
 ROLE_COLOUR = "#2a7f62"
 LINE_COLOUR = "#1f4e9c"
 NEW_COLOUR = "#8fb3e8"
+HIDDEN_COLOUR = "#c4c9d0"  # a country whose count is hidden from a viewer (small-cell suppression)
 MAP_SCALE = [[0.0, "#dbe7f7"], [0.35, "#7aa6dc"], [1.0, "#0f3270"]]
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15, color="#1b1f24")
 
@@ -67,19 +68,34 @@ def stage_group(code: str, stage) -> str:
     return f"stage_{int(stage)}"
 
 
-def _hbar(names, values, name: str, colour: str, lang: str, extra: str = "") -> dict:
+def _hbar(names, values, name: str, colour: str, lang: str, extra: str = "", texts=None) -> dict:
+    """One horizontal bar trace; `texts` replaces the value labels (small-cell suppression shows
+    "< k" there, and in the hover, with a zero-length bar: the count never reaches the browser)."""
+    values = list(values)
+    texts = [str(v) for v in values] if texts is None else list(texts)
     return {
         "type": "bar",
         "orientation": "h",
         "y": list(names),
-        "x": list(values),
+        "x": values,
         "name": name,
         "marker": {"color": colour},
-        "text": list(values),
+        "text": texts,
         "textposition": "outside",
         "cliponaxis": False,
-        "hovertemplate": "%{y}: %{x} " + t("hover_persons", lang) + f"<extra>{extra}</extra>",
+        "hovertemplate": "%{y}: %{text} " + t("hover_persons", lang) + f"<extra>{extra}</extra>",
     }
+
+
+def _value_texts(table: pd.DataFrame, threshold: int | None, lang: str) -> list[str]:
+    """The labels of a table's counts: the number; for a viewer, "< k" where it is below k and
+    "hidden" where it is hidden to shield another (dashboard/suppression.py)."""
+    if "hidden" not in table:
+        return [str(int(v)) for v in table["participants"]]
+    return [
+        (f"< {threshold}" if small else t("hidden_value", lang)) if hidden else str(int(v))
+        for v, hidden, small in zip(table["participants"], table["hidden"], table["small"], strict=True)
+    ]
 
 
 MAX_COUNTRY_BARS = 15
@@ -98,26 +114,42 @@ def fold_long_tail(by_country: pd.DataFrame, countries: pd.DataFrame, limit: int
     kept, folded = others.iloc[:room], others.iloc[room:]
     tail = pd.DataFrame({"country": [OTHER_COUNTRIES], "stage": pd.array([None], dtype="Int64"),
                          "participants": [int(folded["participants"].sum())]})  # fmt: skip
-    shown = pd.concat([by_country[own], kept]).sort_values(["participants", "country"], ascending=[False, True])
+    shown = pd.concat([by_country[own], kept])
+    if "hidden" in by_country:  # hidden counts are 0 here: the tail sums only shown ones
+        tail["hidden"] = bool(folded["hidden"].all())
+        tail["small"] = False
+        tail["partly_hidden"] = bool(folded["hidden"].any())
+        shown = pd.concat([shown[~shown["hidden"]].sort_values(["participants", "country"], ascending=[False, True]),
+                           shown[shown["hidden"]]])  # fmt: skip
+        return pd.concat([shown, tail], ignore_index=True)
+    shown = shown.sort_values(["participants", "country"], ascending=[False, True])
     return pd.concat([shown, tail], ignore_index=True)
 
 
-def country_bars(by_country: pd.DataFrame, countries: pd.DataFrame, lang: str) -> go.Figure:
+def country_bars(
+    by_country: pd.DataFrame, countries: pd.DataFrame, lang: str, threshold: int | None = None
+) -> go.Figure:
     """Horizontal bars of participants per country, coloured by programme stage (a long tail of
-    countries outside the Commonwealth is folded into one bar)."""
+    countries outside the Commonwealth is folded into one bar). Rows flagged `hidden` (small-cell
+    suppression, dashboard/suppression.py) show "< threshold" instead of a number."""
     folded = fold_long_tail(by_country, countries)
     n_other = len(by_country) - len(folded) + 1 if len(folded) < len(by_country) else 0
     by_country = folded
     lookup = {**country_names(countries, lang), OTHER_COUNTRIES: t("other_countries", lang, n=n_other)}
     names = [lookup.get(c, c) for c in by_country["country"]]
     groups = [stage_group(c, s) for c, s in zip(by_country["country"], by_country["stage"], strict=True)]
+    texts = _value_texts(by_country, threshold, lang)
+    if "partly_hidden" in by_country and by_country["partly_hidden"].eq(True).any():  # the folded tail
+        tail = int(by_country["participants"].iloc[-1])
+        texts[-1] = f"≥ {tail}" if tail else t("hidden_value", lang)
     data = []
     for group, colour in STAGE_COLOURS.items():
         rows = [i for i, g in enumerate(groups) if g == group]
         if rows:
             label = t(group, lang)
             data.append(
-                _hbar([names[i] for i in rows], by_country["participants"].iloc[rows], label, colour, lang, label)
+                _hbar([names[i] for i in rows], by_country["participants"].iloc[rows], label, colour, lang, label,
+                      texts=[texts[i] for i in rows])  # fmt: skip
             )
     top = float(by_country["participants"].max() or 1)
     return _figure(
@@ -155,13 +187,14 @@ def _wrap(label: str, width: int = 24) -> str:
     return "<br>".join([*lines, line])
 
 
-def role_bars(by_role: pd.DataFrame, roles: pd.DataFrame, lang: str) -> go.Figure:
-    """Horizontal bars of participants per role, in the roles' order."""
+def role_bars(by_role: pd.DataFrame, roles: pd.DataFrame, lang: str, threshold: int | None = None) -> go.Figure:
+    """Horizontal bars of participants per role, in the roles' order (rows flagged `hidden` show
+    "< threshold")."""
     labels = role_labels(roles, lang)
     names = [_wrap(labels.get(r, r)) for r in by_role["role"]]
     top = float(by_role["participants"].max() or 1)
     return _figure(
-        [_hbar(names, by_role["participants"], "", ROLE_COLOUR, lang)],
+        [_hbar(names, by_role["participants"], "", ROLE_COLOUR, lang, texts=_value_texts(by_role, threshold, lang))],
         t("by_role_title", lang),
         height=max(340, 90 + 46 * len(by_role)),
         yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
@@ -169,11 +202,16 @@ def role_bars(by_role: pd.DataFrame, roles: pd.DataFrame, lang: str) -> go.Figur
     )
 
 
-def country_map(by_country: pd.DataFrame, countries: pd.DataFrame, lang: str) -> go.Figure:
-    """Choropleth of participants over the CIS region (known countries only)."""
+def country_map(
+    by_country: pd.DataFrame, countries: pd.DataFrame, lang: str, threshold: int | None = None
+) -> go.Figure:
+    """Choropleth of participants over the CIS region (known countries only); countries flagged
+    `hidden` (small-cell suppression) are drawn in one neutral colour and read "< threshold"."""
     known = by_country[by_country["country"] != "unknown"].merge(
         countries[["iso2", "iso3"]], left_on="country", right_on="iso2"
     )
+    flags = known["hidden"].to_numpy(dtype=bool) if "hidden" in known else [False] * len(known)
+    hidden, known = known[flags], known[[not f for f in flags]]
     persons = t("hover_persons", lang)
     names = country_names(countries, lang)
     values = [int(v) for v in known["participants"]]
@@ -199,6 +237,21 @@ def country_map(by_country: pd.DataFrame, countries: pd.DataFrame, lang: str) ->
         },
         "hovertemplate": "%{text}: %{customdata} " + persons + "<extra></extra>",
     }
+    data = [trace]
+    if len(hidden):
+        data.append({
+            "type": "choropleth",
+            "locations": list(hidden["iso3"]),
+            "locationmode": "ISO-3",
+            "z": [1] * len(hidden),
+            "text": [names.get(c, c) for c in hidden["country"]],
+            "colorscale": [[0, HIDDEN_COLOUR], [1, HIDDEN_COLOUR]],
+            "showscale": False,
+            "marker": {"line": {"color": "white", "width": 0.8}},
+            "customdata": [f"&lt; {threshold} {persons}" if small else t("hidden_value", lang)
+                           for small in hidden["small"]],  # fmt: skip
+            "hovertemplate": "%{text}: %{customdata}<extra></extra>",
+        })  # fmt: skip
     geo = {
         "resolution": 50,
         "projection": {"type": "conic equal area", "rotation": {"lon": 75}, "parallels": [45, 65]},
@@ -214,7 +267,7 @@ def country_map(by_country: pd.DataFrame, countries: pd.DataFrame, lang: str) ->
         "showframe": False,
         "showcoastlines": False,
     }
-    return _figure([trace], t("map_title", lang), height=480, geo=geo, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return _figure(data, t("map_title", lang), height=480, geo=geo, margin={"l": 0, "r": 0, "t": 50, "b": 0})
 
 
 def _colour_ticks(top: int) -> list[int]:

@@ -320,7 +320,11 @@ def kpi_deltas(cumulative: pd.DataFrame, webinars: pd.DataFrame) -> dict:
 
 def report(con: duckdb.DuckDBPyConnection, filters: Filters, countries: pd.DataFrame, roles: pd.DataFrame) -> dict:
     """The figures of `reach report --json`: plain JSON types, keys as in the README."""
-    o = overview(con, filters, countries, roles)
+    return report_of(overview(con, filters, countries, roles))
+
+
+def report_of(o: Overview) -> dict:
+    """The report's JSON of an overview (rows flagged `hidden` by small-cell suppression read null)."""
     k = o.kpis
     rate, median = k["attendance_rate"], k["median_minutes"]
     return {
@@ -334,10 +338,14 @@ def report(con: duckdb.DuckDBPyConnection, filters: Filters, countries: pd.DataF
         # minutes are exact at the second (docs/metrics.md): round the exact total, not a float sum
         "minutes_total": round(round(k["minutes_total"] * 60) / 60, 1),
         "median_minutes": None if median is None else round(median, 1),
-        "by_country": {r.country: int(r.participants) for r in o.by_country.itertuples()},
-        "by_role": {r.role: int(r.participants) for r in o.by_role.itertuples()},
+        "by_country": {r.country: _count(r) for r in o.by_country.itertuples()},
+        "by_role": {r.role: _count(r) for r in o.by_role.itertuples()},
         "peak_concurrent": {r.event_key: int(r.peak_concurrent) for r in o.webinars.itertuples()},
     }
+
+
+def _count(row) -> int | None:
+    return None if getattr(row, "hidden", False) else int(row.participants)
 
 
 def report_text(report: dict) -> str:

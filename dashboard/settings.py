@@ -229,3 +229,12 @@ def import_max_cells() -> int:
 def import_max_records() -> int:
     """REACH_IMPORT_MAX_RECORDS: the most records one imported file may hold."""
     return _positive_int("REACH_IMPORT_MAX_RECORDS", DEFAULT_IMPORT_MAX_RECORDS)
+
+
+def min_cell() -> int | None:
+    """REACH_MIN_CELL: the smallest count a viewer sees as a number (counts from 1 to k−1 show as
+    "< k"); unset, 0 or 1 — off (the default). Anything that is not a whole number is off, too."""
+    value = os.environ.get("REACH_MIN_CELL", "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) < 6):
+        return None
+    return int(value) if int(value) > 1 else None

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from dashboard import accounts, database, queries, reach
+from dashboard import accounts, database, queries, reach, settings, suppression
 from dashboard.filters import Filters
 from dashboard.imports.loader import ImportResult, import_file
 from dashboard.settings import max_upload_mb
@@ -68,7 +68,9 @@ def validated_filters(con, countries: list[str], roles: list[str], events: list[
                    rehearsals=rehearsals)  # fmt: skip
 
 
-def _report(params) -> dict:
+def _report(params, threshold: int | None = None) -> dict:
+    """The report of the asked selection; with a small-cell threshold (a token of a role that may
+    not see persons, REACH_MIN_CELL set) masked as the overview masks it for a viewer."""
     db = owner()
     db.bring_facts_up_to_date()
     with db.snapshot() as snapshot:
@@ -76,13 +78,22 @@ def _report(params) -> dict:
         filters = validated_filters(snapshot, params.getlist("country"), params.getlist("role"),
                                     params.getlist("event"), rehearsals)  # fmt: skip
         countries, roles = queries.run(snapshot, "countries", Filters()), queries.run(snapshot, "roles", Filters())
-        return reach.report(snapshot, filters, countries, roles)
+        o = reach.overview(snapshot, filters, countries, roles)
+    if threshold is None:
+        return reach.report_of(o)
+    if suppression.selection_too_small(o.kpis["participants"], threshold):
+        raise Refused(403, f"this selection has fewer than {threshold} participants: its figures are hidden from "
+                           "roles that may not see persons (REACH_MIN_CELL); widen the selection")  # fmt: skip
+    masked, hidden = suppression.for_viewer(o, threshold)
+    return {**reach.report_of(masked), "suppressed": {"below": threshold, "countries": sorted(hidden.countries),
+                                                      "roles": sorted(hidden.roles)}}  # fmt: skip
 
 
 async def report(request: Request) -> JSONResponse:
     try:
-        _account(request)  # any role may read aggregates
-        return JSONResponse(await run_in_threadpool(_report, request.query_params))
+        who = _account(request)  # any role may read aggregates
+        threshold = None if accounts.may(who.role, "see_people") else settings.min_cell()
+        return JSONResponse(await run_in_threadpool(_report, request.query_params, threshold))
     except Refused as refused:
         return JSONResponse({"error": str(refused)}, status_code=refused.status)
     except ValueError as bad:

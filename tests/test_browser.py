@@ -355,14 +355,15 @@ def test_a_tcp_forwarder_to_loopback_does_not_open_the_private_pages(browser, se
 
 @pytest.fixture
 def team_server(tiny_db_file):
-    """The hand-made programme with a viewer and an analyst account."""
+    """The hand-made programme with a viewer and an analyst account; small counts (below 3) hidden
+    from viewers."""
     from dashboard import accounts, database
 
     con = database.connect(tiny_db_file)
     accounts.add_account(con, "director", "viewer", "director's long passphrase")
     accounts.add_account(con, "anna", "analyst", "anna's long passphrase")
     con.close()
-    proc, url = serve(tiny_db_file, {})
+    proc, url = serve(tiny_db_file, {"REACH_MIN_CELL": "3"})
     yield url
     stop(proc)
 
@@ -389,6 +390,10 @@ def test_a_viewer_sees_the_overview_and_never_the_data_page_or_an_e_mail(browser
     assert page.locator("input[type=file]").count() == 0
     assert page.locator("a[href$='/data']").count() == 0
     assert "Signed in as director (viewer)" in page.inner_text("body")
+    # REACH_MIN_CELL=3: every country and role of the hand-made programme has 1 or 2 participants
+    page.get_by_text("Counts below 3 show as").wait_for(timeout=30_000)
+    bar_labels = page.eval_on_selector_all(".js-plotly-plot .bartext", "els => els.map(e => e.textContent)")
+    assert bar_labels and set(bar_labels) == {"< 3"}
     html = page.content()
     for private in ("ann@x.org", "bob@y.org", "cara@z.org", "dan@q.kz", "eve@w.org", "host@perm.ru"):
         assert private not in html and not any(private in frame for frame in frames)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import figures, reach, ui
+from dashboard import figures, reach, suppression, ui
 from dashboard.filters import ALL
 from dashboard.i18n import t
 from dashboard.kpis import cards
@@ -21,6 +21,12 @@ if ctx.webinars.empty:  # nothing imported yet: say how to start, and offer the 
     st.stop()
 
 overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
+threshold = ui.small_cell_threshold()  # REACH_MIN_CELL, for those who may not see persons
+if threshold and suppression.selection_too_small(overview.kpis["participants"], threshold):
+    st.info(t("small_selection", lang, k=threshold), icon="🔒")
+    st.stop()
+if threshold:
+    overview, hidden = suppression.for_viewer(overview, threshold)
 cis_total = int(ctx.countries["cis_status"].isin(["member", "associate"]).sum())
 
 kpi_cards = cards(overview, cis_total, lang)
@@ -34,17 +40,27 @@ if overview.kpis["participants"] == 0:
 
 config = ui.plotly_config()
 left, right = st.columns([3, 2])
-left.plotly_chart(figures.country_map(overview.by_country, ctx.countries, lang), config=config, theme=None, key="map")
+left.plotly_chart(
+    figures.country_map(overview.by_country, ctx.countries, lang, threshold), config=config, theme=None, key="map"
+)
 right.plotly_chart(
-    figures.country_bars(overview.by_country, ctx.countries, lang), config=config, theme=None, key="countries"
+    figures.country_bars(overview.by_country, ctx.countries, lang, threshold), config=config, theme=None, key="countries"
 )
 
 left, right = st.columns([3, 2])
 left.plotly_chart(figures.cumulative_reach(overview.cumulative, lang), config=config, theme=None, key="cumulative")
-right.plotly_chart(figures.role_bars(overview.by_role, ctx.roles, lang), config=config, theme=None, key="roles")
+right.plotly_chart(
+    figures.role_bars(overview.by_role, ctx.roles, lang, threshold), config=config, theme=None, key="roles"
+)
+if threshold and hidden.any:
+    st.caption(t("suppressed_note", lang, k=threshold))
 
 st.subheader(t("webinars_title", lang))
-table = formula_safe(figures.webinar_table(overview.webinars, lang))  # its download, too
+table = figures.webinar_table(overview.webinars, lang)
+if threshold:
+    counts = [t("col_registrants", lang), t("col_participants", lang), t("col_peak", lang)]
+    table = suppression.small_counts_as_text(table, counts, threshold)
+table = formula_safe(table)  # its download, too
 st.dataframe(
     table,
     hide_index=True,
