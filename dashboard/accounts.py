@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 ROLES = ("viewer", "analyst", "presenter", "admin")
 MIN_PASSWORD = 12
 _LOGIN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
+_EMAIL = re.compile(r"[a-z0-9._%+'-]+@[a-z0-9.-]+\.[a-z]{2,63}")
 _HASHER = PasswordHasher()
 # Checked against when a login does not exist, so that a wrong login costs as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("not a password of anyone's")
@@ -40,6 +41,18 @@ CAN = {
     "manage_accounts": {"admin"},
     "see_audit": {"admin"},
 }
+
+
+PAGE_NEEDS = {"overview": "see_overview", "data": "see_data_page", "admin": "manage_accounts"}
+
+
+def pages_allowed(role: str | None, everything_here: bool) -> set[str]:
+    """The pages a session may open: by its role once accounts exist (NOBODY: only the live view,
+    and the Gate sends it to sign in first); on a server without accounts (role None) every page
+    but the accounts' on this computer (or with REACH_NETWORK_PAGES=all), else the live view."""
+    if role is None:
+        return {"overview", "data", "live"} if everything_here else {"live"}
+    return {"live"} | {page for page, action in PAGE_NEEDS.items() if role in CAN[action]}
 
 
 class AccountProblem(Exception):
@@ -76,22 +89,45 @@ def _check_password(password: str) -> str:
     return password
 
 
-def add_account(con: duckdb.DuckDBPyConnection, login: str, role: str, password: str) -> str:
+def add_account(con: duckdb.DuckDBPyConnection, login: str, role: str, password: str, email: str | None = None) -> str:
+    """A new account; `email` is the address a single sign-on provider vouches for (optional)."""
     login = _check_login(login)
     if role not in ROLES:
         raise AccountProblem(f"a role is one of {', '.join(ROLES)}")
     _check_password(password)
     if con.execute("select count(*) from accounts where login = $l", {"l": login}).fetchall()[0][0]:
         raise AccountProblem(f"an account {login} exists already")
-    con.execute("insert into accounts values ($l, $r, $h, $t, $t)",
-                {"l": login, "r": role, "h": _HASHER.hash(password), "t": _now()})  # fmt: skip
+    email = _check_email(con, email)
+    con.execute("""insert into accounts (login, role, password_hash, created_at, password_changed_at, email)
+                   values ($l, $r, $h, $t, $t, $e)""",
+                {"l": login, "r": role, "h": _HASHER.hash(password), "t": _now(), "e": email})  # fmt: skip
     return login
 
 
-def list_accounts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, datetime, int]]:
-    """(login, role, created_at, API tokens) of every account."""
+def _check_email(con: duckdb.DuckDBPyConnection, email: str | None) -> str | None:
+    if email is None:
+        return None
+    email = email.strip().lower()
+    if not _EMAIL.fullmatch(email):
+        raise AccountProblem(f"{email!r} is not an e-mail address (name@organisation.example)")
+    if con.execute("select count(*) from accounts where email = $e", {"e": email}).fetchall()[0][0]:
+        raise AccountProblem(f"another account has the e-mail {email} already")
+    return email
+
+
+def account_by_email(con: duckdb.DuckDBPyConnection, email: str | None) -> Who | None:
+    """The account a single sign-on e-mail belongs to: its `email`, else a login that is it."""
+    if not email:
+        return None
+    rows = con.execute("""select login, role from accounts where email = $e or login = $e
+                          order by email = $e desc limit 1""", {"e": email.strip().lower()}).fetchall()  # fmt: skip
+    return Who(*rows[0]) if rows else None
+
+
+def list_accounts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, datetime, int, str | None]]:
+    """(login, role, created_at, API tokens, e-mail) of every account."""
     return con.execute("""
-        select a.login, a.role, a.created_at, count(t.token_hash)
+        select a.login, a.role, a.created_at, count(t.token_hash), a.email
         from accounts a left join api_tokens t using (login)
         group by all order by a.login
     """).fetchall()

@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     q = users.add_parser("add", help="add an account (the password is read from standard input)")
     q.add_argument("login")
     q.add_argument("--role", required=True, choices=list(accounts.ROLES))
+    q.add_argument("--email", help="the e-mail single sign-on vouches for (docs/settings.md); optional")
     q.add_argument("--password-stdin", action="store_true", required=True, help="read the password from stdin")
     q.add_argument("--db")
     q = users.add_parser("list", help="list the accounts")
@@ -361,10 +362,11 @@ def _users(con, args) -> str:
     command = args.users_command
     if command == "list":
         lines = [f"{login:<24} {role:<10} since {str(created)[:10]}  tokens {tokens}"
-                 for login, role, created, tokens in accounts.list_accounts(con)]  # fmt: skip
+                 + (f"  sso {email}" if email else "")
+                 for login, role, created, tokens, email in accounts.list_accounts(con)]  # fmt: skip
         return "\n".join(lines) or "No accounts: this computer works as one user's."
     if command == "add":
-        login = accounts.add_account(con, args.login, args.role, _password())
+        login = accounts.add_account(con, args.login, args.role, _password(), args.email)
         accounts.audit(con, "cli", "account-added", f"{login} as {args.role}")
         return f"Account {login} added ({args.role}). From now on every visitor signs in."
     if command == "remove":

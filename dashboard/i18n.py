@@ -102,6 +102,15 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Около 300 вымышленных участников из стран СНГ: чтобы посмотреть, как выглядит дашборд. Удаляет всё, что есть в этой базе.",
         "en": "About 300 invented participants from CIS countries, to see what the dashboard looks like. Replaces whatever this database holds.",
     },
+    "hidden_value": {"ru": "скрыто", "en": "hidden"},
+    "small_selection": {
+        "ru": "В этом выборе меньше {k} участников. Чтобы никого нельзя было узнать, его цифры не показываются: расширьте фильтры.",
+        "en": "This selection has fewer than {k} participants. So that nobody can be singled out, its figures are not shown: widen the filters.",
+    },
+    "suppressed_note": {
+        "ru": "Числа меньше {k} показаны как «< {k}»; там, где их можно было бы вычислить из итогов, скрыто и соседнее число («скрыто»).",
+        "en": "Counts below {k} show as “< {k}”; where the totals would give one away, a neighbouring count is hidden too (“hidden”).",
+    },
     "empty": {
         "ru": "Под выбранные фильтры не попал ни один участник. Измените или сбросьте фильтры.",
         "en": "No participants match the selected filters. Change or reset the filters.",
@@ -126,6 +135,11 @@ TEXT: dict[str, dict[str, str]] = {
     "login_login": {"ru": "Логин", "en": "Login"},
     "login_password": {"ru": "Пароль", "en": "Password"},
     "login_button": {"ru": "Войти", "en": "Sign in"},
+    "sso_button": {"ru": "Войти через учётную запись организации", "en": "Sign in with your organisation's account"},
+    "sso_no_account": {
+        "ru": "Для {email} здесь нет учётной записи. Попросите администратора добавить её (reach users add … --email {email}).",
+        "en": "There is no account here for {email}. Ask an administrator to add one (reach users add … --email {email}).",
+    },
     "login_wrong": {"ru": "Неверный логин или пароль.", "en": "Wrong login or password."},
     "login_expired": {
         "ru": "Форма устарела. Введите логин и пароль ещё раз.",
@@ -146,6 +160,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col_admin_role": {"ru": "Роль", "en": "Role"},
     "col_admin_created_at": {"ru": "Создана (UTC)", "en": "Created (UTC)"},
     "col_admin_tokens": {"ru": "API-токенов", "en": "API tokens"},
+    "col_admin_email": {"ru": "E-mail для единого входа", "en": "Single sign-on e-mail"},
     "col_admin_happened_at": {"ru": "Когда (UTC)", "en": "When (UTC)"},
     "col_admin_actor": {"ru": "Кто", "en": "Who"},
     "col_admin_action": {"ru": "Действие", "en": "Action"},

@@ -15,16 +15,17 @@ import hashlib
 import secrets
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from html import escape
 from threading import Lock
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from dashboard import accounts, database
+from dashboard import accounts, database, sso
 from dashboard.i18n import language, t
 from dashboard.live.checkin_page import STYLE
 from dashboard.network import is_loopback
@@ -35,7 +36,7 @@ CSRF_COOKIE = "reach_csrf"
 # Open to everyone, signed in or not: the audience, the signed machine-to-machine routes (they
 # check their own signatures or tokens), the health checks, and the sign-in page itself.
 OPEN_PATHS = ("/checkin", "/api/v1/events", "/api/v1/zoom/webhook", "/api/v1/health", "/api/v1/report",
-              "/api/v1/imports", "/login", "/logout", "/_stcore/health", "/favicon.ico")  # fmt: skip
+              "/api/v1/imports", "/login", "/login/sso", "/logout", "/_stcore/health", "/favicon.ico")  # fmt: skip
 MAX_FORM_BYTES = 4096
 PAGE_STYLE = (STYLE + "input{width:100%;box-sizing:border-box;font-size:1.1rem;padding:.6rem;border:1px solid #8a94a6;"
               "border-radius:.4rem}")  # fmt: skip
@@ -51,7 +52,8 @@ def owner() -> database.Database:
 
 
 def is_open(path: str) -> bool:
-    return path in OPEN_PATHS
+    """Open to everyone; Streamlit's single sign-on routes only while SSO is configured."""
+    return path in OPEN_PATHS or (path in sso.STREAMLIT_ROUTES and sso.configured())
 
 
 # --- throttling -------------------------------------------------------------------------------
@@ -141,7 +143,9 @@ def sign_in_required() -> bool:
 
 
 class Gate:
-    """ASGI middleware: once accounts exist, nothing but the open paths without a signed-in session."""
+    """ASGI middleware: once accounts exist, nothing but the open paths without a signed-in session.
+    With single sign-on configured, Streamlit's signed cookie of a verified e-mail that belongs to
+    an account starts a session of that account here (dashboard/sso.py)."""
 
     def __init__(self, app):
         self.app = app
@@ -150,8 +154,8 @@ class Gate:
         if scope["type"] not in ("http", "websocket") or is_open(scope.get("path", "")):
             return await self.app(scope, receive, send)
         headers = _headers(scope)
-        allowed = await run_in_threadpool(self._allowed, scope, headers)
-        if allowed:
+        verdict = await run_in_threadpool(self._verdict, scope, headers)
+        if verdict is True:
             return await self.app(scope, receive, send)
         if scope["type"] == "websocket":  # refused before the upgrade: the browser gets a 403
             await send({"type": "websocket.close", "code": 1008})
@@ -159,14 +163,71 @@ class Gate:
         query = scope.get("query_string", b"").decode("latin-1")
         target = scope.get("path", "/") + (f"?{query}" if query else "")
         lang = "en" if "lang=en" in target else "ru"
-        response = RedirectResponse(login_link(target, lang), status_code=303)
+        if isinstance(verdict, SsoSession):
+            cookies = _cookies(headers)
+            where = _safe_next(unquote(cookies[NEXT_COOKIE])) if NEXT_COOKIE in cookies else target
+            response = RedirectResponse(where, status_code=303)
+            response.set_cookie(SESSION_COOKIE, verdict.session, path="/", httponly=True, samesite="lax",
+                                secure=scope.get("scheme") == "https")  # fmt: skip
+            response.delete_cookie(NEXT_COOKIE, path="/")
+        elif isinstance(verdict, SsoStranger):
+            body = f'<p class="error" role="alert">{escape(t("sso_no_account", lang, email=verdict.email))}</p>' + \
+                   f'<p><a href="/logout?lang={lang}">{escape(t("logout_button", lang))}</a></p>'  # fmt: skip
+            response = _page(lang, body, status=403)
+        else:
+            response = RedirectResponse(login_link(target, lang), status_code=303)
         await response(scope, receive, send)
 
     @staticmethod
-    def _allowed(scope, headers: dict[str, str]) -> bool:
+    def _verdict(scope, headers: dict[str, str]):
+        """True (let it through), an SsoSession to set, an SsoStranger to refuse, or False."""
         if not sign_in_required() or _trusted_here(scope, headers):
             return True
-        return signed_in(_cookies(headers).get(SESSION_COOKIE)) is not None
+        cookies = _cookies(headers)
+        if signed_in(cookies.get(SESSION_COOKIE)) is not None:
+            return True
+        if not sso.configured():
+            return False
+        email = sso.verified_email(sso.streamlit_user(cookies))
+        if email is None:
+            return False
+        session = _sign_in_by_email(email, _client(scope) or "unknown")
+        return SsoStranger(email) if session is None else SsoSession(session)
+
+
+@dataclass(frozen=True)
+class SsoSession:
+    session: str
+
+
+@dataclass(frozen=True)
+class SsoStranger:
+    email: str
+
+
+NEXT_COOKIE = "reach_next"  # where to go after the identity provider (set by /login/sso)
+
+
+def _sign_in_by_email(email: str, address: str) -> str | None:
+    """A session of the account the single sign-on e-mail belongs to; None (audited) if none."""
+    with owner().write(facts=False) as cursor:
+        who = accounts.account_by_email(cursor, email)
+        if who is None:
+            accounts.audit(cursor, None, "sign-in-failed", "single sign-on: no account for this e-mail", address)
+            return None
+        accounts.audit(cursor, who.login, "sign-in", f"{who.role}, single sign-on", address)
+        return accounts.start_session(cursor, who.login)
+
+
+async def start_sso(request: Request) -> Response:
+    """The sign-in page's single sign-on button: remember where to go, then Streamlit's st.login flow."""
+    if not sso.configured():
+        return RedirectResponse(login_link("/", language(request.query_params.get("lang"))), status_code=303)
+    response = RedirectResponse(sso.start_link(), status_code=303)
+    where = quote(_safe_next(request.query_params.get("next")), safe="")
+    response.set_cookie(NEXT_COOKIE, where, path="/", httponly=True, samesite="lax", max_age=900,
+                        secure=_secure(request))  # fmt: skip
+    return response
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -211,8 +272,15 @@ def _form(lang: str, next_path: str, csrf: str, message: str = "", login: str = 
         f'<label for="password">{escape(t("login_password", lang))}</label>'
         '<input id="password" name="password" type="password" autocomplete="current-password" required '
         'maxlength="200">'
-        f'<button type="submit">{escape(t("login_button", lang))}</button></form>'
+        f'<button type="submit">{escape(t("login_button", lang))}</button></form>' + _sso_button(lang, next_path)
     )
+
+
+def _sso_button(lang: str, next_path: str) -> str:
+    if not sso.configured():
+        return ""
+    link = "/login/sso?" + urlencode({"next": next_path, "lang": lang})
+    return f'<p class="sso"><a href="{escape(link)}">{escape(t("sso_button", lang))}</a></p>'
 
 
 def _secure(request: Request) -> bool:
@@ -305,13 +373,20 @@ async def submit_logout(request: Request) -> Response:
 
     await run_in_threadpool(end)
     response = RedirectResponse(login_link("/", lang), status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
+    for cookie in (SESSION_COOKIE, CSRF_COOKIE, *sso_cookies(request.cookies)):
+        response.delete_cookie(cookie, path="/")
     return response
+
+
+def sso_cookies(cookies) -> list[str]:
+    """Streamlit's single sign-on cookies (and their chunks): signing out of reach ends them too,
+    or the gate would sign the browser straight back in."""
+    return [name for name in cookies if name.startswith((sso.USER_COOKIE, sso.TOKENS_COOKIE))]
 
 
 def routes() -> list[Route]:
     return [
         Route("/login", show_login, methods=["GET"]), Route("/login", submit_login, methods=["POST"]),
         Route("/logout", show_logout, methods=["GET"]), Route("/logout", submit_logout, methods=["POST"]),
+        Route("/login/sso", start_sso, methods=["GET"]),
     ]  # fmt: skip

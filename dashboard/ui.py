@@ -21,7 +21,7 @@ from dashboard import accounts, database, queries, signin
 from dashboard.filters import ALL, Filters
 from dashboard.i18n import country_name, role_label, t
 from dashboard.network import is_loopback
-from dashboard.settings import LANGUAGES, database_path, session_idle, trust_this_computer
+from dashboard.settings import LANGUAGES, database_path, min_cell, session_idle, trust_this_computer
 from dashboard.url_state import Choices, UrlState, parse, to_params
 
 LOG = logging.getLogger("reach.pages")
@@ -206,6 +206,15 @@ def may(action: str, user=_ASK) -> bool:
     if user is None:
         return opened_here() or action in ("see_overview", "export_aggregates")
     return accounts.may(user.role, action) if user.role != NOBODY else False
+
+
+def small_cell_threshold(user=_ASK) -> int | None:
+    """REACH_MIN_CELL for a session that may not see persons (viewers, presenters, a network
+    visitor of a server without accounts); None — counts shown as they are."""
+    threshold = min_cell()
+    if threshold is None:
+        return None
+    return None if may("see_people", user) else threshold
 
 
 def actor() -> str | None:

@@ -168,6 +168,9 @@ create table if not exists accounts (
     password_changed_at timestamp not null
 );
 
+-- The e-mail an identity provider vouches for (single sign-on, dashboard/sso.py); optional.
+alter table accounts add column if not exists email varchar;
+
 create table if not exists api_tokens (
     token_hash varchar primary key,   -- SHA-256 of the token
     login      varchar not null,

@@ -12,7 +12,7 @@ st.query_params.from_dict({"lang": lang} if lang != "ru" else {})
 st.title(t("admin", lang))
 con = ui.database_owner().cursor()
 st.subheader(t("admin_accounts", lang))
-people = pd.DataFrame(accounts.list_accounts(con), columns=["login", "role", "created_at", "tokens"])
+people = pd.DataFrame(accounts.list_accounts(con), columns=["login", "role", "created_at", "tokens", "email"])
 people["role"] = [t(f"role_{role}", lang) for role in people["role"]]
 st.dataframe(formula_safe(people.rename(columns={c: t(f"col_admin_{c}", lang) for c in people.columns})),
              hide_index=True)  # fmt: skip
