@@ -9,14 +9,16 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from dashboard import accounts, database, demo, queries, reach, writes
+from dashboard import accounts, database, demo, planning, queries, reach, settings, writes
 from dashboard.filters import Filters
+from dashboard.i18n import t
+from dashboard.imports import mts_link_api
 from dashboard.imports.loader import ImportResult, import_file
 from dashboard.imports.problems import Problem
 from dashboard.live.simulate import HoldsRealData, simulate
@@ -49,6 +51,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-bad-rows", action="store_true", help="import the good rows and list every skipped one")
     p.add_argument("--lang", choices=["ru", "en"], default="en", help="language of the messages")
     _server_options(p)
+
+    p = sub.add_parser("pull", help="pull a period's participants from a platform's API (MTS Link)")
+    pull = p.add_subparsers(dest="pull_command", required=True)
+    q = pull.add_parser("mts-link", help="MTS Link (Webinar.ru): sessions, connections and registrations of a "
+                                         "period; the token from REACH_MTSLINK_TOKEN")  # fmt: skip
+    q.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day of the period")
+    q.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day of the period")
+    q.add_argument("--event", help="an MTS Link event id: only its sessions")
+    q.add_argument("--db")
+    q.add_argument("--timezone", help="zone of times the API gives without one (default: the programme's)")
+    q.add_argument("--lang", choices=["ru", "en"], default="en", help="language of the messages")
+    _server_options(q)
+
+    p = sub.add_parser("webinar", help="webinars planned ahead (platforms with no attendance export)")
+    webinar = p.add_subparsers(dest="webinar_command", required=True)
+    q = webinar.add_parser("add", help="plan a webinar: registrations and check-ins can then be filed under it")
+    q.add_argument("--title", required=True)
+    q.add_argument("--start", required=True, metavar="'YYYY-MM-DD HH:MM'", help="in the programme's time zone")
+    q.add_argument("--minutes", required=True, type=int, help="planned length")
+    q.add_argument("--platform", required=True, choices=list(planning.PLATFORMS))
+    q.add_argument("--series")
+    q.add_argument("--db")
 
     p = sub.add_parser("live", help="live webinars: rehearse with simulated events")
     live = p.add_subparsers(dest="live_command", required=True)
@@ -330,14 +354,20 @@ def import_through(server: tuple[str, str], args) -> int:
             print(ImportResult(f, "rejected", [Problem("missing_file")]).summary(args.lang), file=sys.stderr)
             rejected = True
             continue
-        query = f"?{urllib.parse.urlencode({'timezone': zone})}" if zone else ""
-        status, answer = _call("POST", f"{server[0]}/api/v1/imports{query}", server[1], path.read_bytes(),
-                               {"X-Reach-Filename": path.name, "Content-Type": "application/octet-stream"})  # fmt: skip
-        if status not in (200, 422):
-            raise UsageError(answer.get("error", f"the server answered {status}"))
+        answer = _send_file(server, path.name, path.read_bytes(), zone)
         rejected |= answer["status"] == "rejected"
         print(answer["summary"], file=sys.stderr if answer["status"] == "rejected" else sys.stdout)
     return 1 if rejected else 0
+
+
+def _send_file(server: tuple[str, str], name: str, data: bytes, zone: str | None) -> dict:
+    """One file through the running server's import API; its JSON result."""
+    query = f"?{urllib.parse.urlencode({'timezone': zone})}" if zone else ""
+    status, answer = _call("POST", f"{server[0]}/api/v1/imports{query}", server[1], data,
+                           {"X-Reach-Filename": name, "Content-Type": "application/octet-stream"})  # fmt: skip
+    if status not in (200, 422):
+        raise UsageError(answer.get("error", f"the server answered {status}"))
+    return answer
 
 
 def _password() -> str:
@@ -404,8 +434,64 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def cmd_pull(args) -> int:
+    """reach pull mts-link: the period's document from the API, imported as a file is (all or nothing;
+    the same answers again change nothing), into the database file or through a running server."""
+    period = mts_link_api.Period(_day(args.start, "--from"), _day(args.end, "--to"), args.event)
+    if period.end < period.start:
+        raise UsageError("--to is before --from")
+    if (period.end - period.start).days > 366:
+        raise UsageError("a pull covers at most a year: split the period")
+    try:
+        client = mts_link_api.Client(settings.mtslink_token() or "", settings.mtslink_url())
+        data = mts_link_api.pull(client, period)
+    except mts_link_api.PullFailed as failed:
+        raise UsageError(str(failed)) from None
+    name = mts_link_api.file_name(period)
+    server = _server(args)
+    if server:
+        answer = _send_file(server, name, data, _zone(args.timezone))
+        print(answer["summary"], file=sys.stderr if answer["status"] == "rejected" else sys.stdout)
+        return 1 if answer["status"] == "rejected" else 0
+    con = database.connect(database_path(args.db))
+    try:
+        result = import_file(con, data, name, zone=_zone(args.timezone))
+    finally:
+        con.close()
+    audit_from_cli("pull", f"{name}: {result.status}, {result.records} records", args.db)
+    print(result.summary(args.lang), file=sys.stderr if result.status == "rejected" else sys.stdout)
+    return 1 if result.status == "rejected" else 0
+
+
+def _day(text: str, flag: str):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{flag} {text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def cmd_webinar(args) -> int:
+    con = database.connect(database_path(args.db))
+    try:
+        zone = database.programme_setting(con, "timezone") or "UTC"
+        plan = planning.Plan(args.title, args.start, args.minutes, args.platform, args.series)
+        try:
+            with database.transaction(con):
+                event_key = planning.plan_webinar(con, plan, zone)
+                database.refresh(con)
+        except planning.PlanProblem as problem:
+            raise UsageError(f"--{problem.field}: " + t(f"plan_{problem.code}", "en", **problem.values)) from None
+    finally:
+        con.close()
+    audit_from_cli("webinar-planned", event_key, args.db)
+    print(f"Webinar {event_key} planned ({args.platform}, {args.start} {zone}, {args.minutes} min). Import its "
+          f"registrations with a sheet whose webinar is {args.title!r} on that day; the live view's check-in counts "
+          "its audience.")  # fmt: skip
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "live": cmd_live, "report": cmd_report,
-            "users": cmd_users, "audit": cmd_audit}  # fmt: skip
+            "users": cmd_users, "audit": cmd_audit, "pull": cmd_pull, "webinar": cmd_webinar}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -103,6 +103,70 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "About 300 invented participants from CIS countries, to see what the dashboard looks like. Replaces whatever this database holds.",
     },
     "hidden_value": {"ru": "скрыто", "en": "hidden"},
+    "tab_webinars": {"ru": "Вебинары и платформы", "en": "Webinars and platforms"},
+    "plan_title": {"ru": "Запланировать вебинар", "en": "Plan a webinar"},
+    "plan_help": {
+        "ru": "Для платформ без выгрузки посещаемости (Яндекс Телемост, Контур.Толк, Pruffme): создайте вебинар заранее, "
+        "импортируйте таблицу регистраций с его названием и датой, а посещаемость даст отметка аудитории на экране эфира.",
+        "en": "For platforms with no attendance export (Yandex Telemost, Kontur.Tolk, Pruffme): create the webinar ahead, "
+        "import the registration sheet with its title and date, and the audience check-in on the live view gives the attendance.",
+    },
+    "plan_field_title": {"ru": "Название", "en": "Title"},
+    "plan_field_date": {"ru": "Дата", "en": "Date"},
+    "plan_field_time": {"ru": "Начало (время программы)", "en": "Start (programme time)"},
+    "plan_field_start": {"ru": "Начало", "en": "Start"},
+    "plan_field_minutes": {"ru": "Длительность, минут", "en": "Length, minutes"},
+    "plan_field_platform": {"ru": "Платформа", "en": "Platform"},
+    "plan_field_series": {"ru": "Серия (необязательно)", "en": "Series (optional)"},
+    "plan_button": {"ru": "Запланировать", "en": "Plan"},
+    "plan_done": {
+        "ru": "Вебинар «{title}» запланирован (ключ {event_key}). Импортируйте регистрации с этим названием и датой; отметка аудитории — на экране эфира.",
+        "en": "Webinar “{title}” planned (key {event_key}). Import registrations with this title and date; the audience checks in on the live view.",
+    },
+    "platform_mts-link": {"ru": "МТС Линк", "en": "MTS Link"},
+    "platform_bbb": {"ru": "BigBlueButton", "en": "BigBlueButton"},
+    "platform_zoom": {"ru": "Zoom", "en": "Zoom"},
+    "platform_webex": {"ru": "Webex", "en": "Webex"},
+    "platform_telemost": {"ru": "Яндекс Телемост", "en": "Yandex Telemost"},
+    "platform_tolk": {"ru": "Контур.Толк", "en": "Kontur.Tolk"},
+    "platform_pruffme": {"ru": "Pruffme", "en": "Pruffme"},
+    "platform_other": {"ru": "другая", "en": "other"},
+    "pull_title": {"ru": "МТС Линк: загрузка по API", "en": "MTS Link: pull through the API"},
+    "pull_no_token": {
+        "ru": "Токен API МТС Линк не задан. Администратор сервера задаёт его в переменной REACH_MTSLINK_TOKEN или в .streamlit/secrets.toml "
+        "(docs/imports.md, «MTS Link API»); из командной строки: reach pull mts-link --from … --to ….",
+        "en": "No MTS Link API token is set. The server's administrator sets REACH_MTSLINK_TOKEN in the environment or "
+        ".streamlit/secrets.toml (docs/imports.md, “MTS Link API”); from the command line: reach pull mts-link --from … --to ….",
+    },
+    "pull_from": {"ru": "С даты", "en": "From"},
+    "pull_to": {"ru": "По дату", "en": "To"},
+    "pull_event": {"ru": "ID мероприятия (необязательно)", "en": "Event id (optional)"},
+    "pull_button": {"ru": "Загрузить из МТС Линк", "en": "Pull from MTS Link"},
+    "pull_running": {"ru": "Запрашиваем МТС Линк…", "en": "Asking MTS Link…"},
+    "pull_bad_period": {
+        "ru": "Укажите обе даты; «по» не раньше «с», не больше года; ID мероприятия — только цифры.",
+        "en": "Give both dates; “to” not before “from”, at most a year apart; the event id is digits only.",
+    },
+    "pull_failed": {"ru": "Загрузка не удалась, ничего не записано.", "en": "The pull failed; nothing was written."},
+    "plan_no_title": {"ru": "у вебинара нет названия", "en": "the webinar has no title"},
+    "plan_long_title": {"ru": "название длиннее {limit} знаков", "en": "the title is longer than {limit} characters"},
+    "plan_bad_start": {
+        "ru": "начало «{value}» не читается: нужно ГГГГ-ММ-ДД ЧЧ:ММ, например 2026-12-01 11:00",
+        "en": "the start '{value}' does not read: expected YYYY-MM-DD HH:MM, e.g. 2026-12-01 11:00",
+    },
+    "plan_bad_minutes": {
+        "ru": "длительность «{value}» — нужно целое число минут от 1 до 1440",
+        "en": "the length '{value}' must be a whole number of minutes from 1 to 1440",
+    },
+    "plan_bad_platform": {
+        "ru": "платформа «{value}» не из списка: {choices}",
+        "en": "the platform '{value}' is not one of: {choices}",
+    },
+    "plan_long_series": {"ru": "серия длиннее {limit} знаков", "en": "the series is longer than {limit} characters"},
+    "plan_exists": {
+        "ru": "вебинар с таким названием в этот день уже есть (ключ {event_key}): регистрации и отметки попадут в него",
+        "en": "a webinar of this title on this day exists already (key {event_key}): registrations and check-ins go to it",
+    },
     "small_selection": {
         "ru": "В этом выборе меньше {k} участников. Чтобы никого нельзя было узнать, его цифры не показываются: расширьте фильтры.",
         "en": "This selection has fewer than {k} participants. So that nobody can be singled out, its figures are not shown: widen the filters.",

@@ -238,3 +238,16 @@ def min_cell() -> int | None:
     if not (value.isascii() and value.isdigit() and len(value) < 6):
         return None
     return int(value) if int(value) > 1 else None
+
+
+def mtslink_token() -> str | None:
+    """REACH_MTSLINK_TOKEN (environment, else .streamlit/secrets.toml): the MTS Link API token
+    (the x-auth-token of an account that may read statistics)."""
+    return secret("REACH_MTSLINK_TOKEN")
+
+
+def mtslink_url() -> str:
+    """REACH_MTSLINK_URL: the MTS Link API's base (default https://userapi.mts-link.ru/v3; another
+    for an on-premises installation, or the local fake the tests use)."""
+    value = os.environ.get("REACH_MTSLINK_URL", "").strip()
+    return value or "https://userapi.mts-link.ru/v3"

@@ -7,7 +7,7 @@ import csv
 import io
 import os
 
-from dashboard.imports import reading, zoom_bulk
+from dashboard.imports import mts_link_document, reading, zoom_bulk
 from dashboard.imports.parsing import Parsed, columns_found, header_fields, parse, parse_zoom
 from dashboard.imports.problems import FileRejected, Problem
 from dashboard.settings import DEFAULT_IMPORT_MAX_CELLS
@@ -17,6 +17,8 @@ def parse_file(
     data: bytes, zone: str, mapping: dict | None = None, max_cells: int = DEFAULT_IMPORT_MAX_CELLS
 ) -> Parsed:
     """Read and parse a file: a large Zoom attendee report in bulk, anything else row by row."""
+    if mts_link_document.is_document(data):  # an MTS Link API pull (reach pull mts-link)
+        return mts_link_document.parse_document(data, zone, mapping)
     if mapping is None and data and not reading.is_excel(data):
         bulk = zoom_in_bulk(data, zone)
         if bulk is not None:

@@ -5,10 +5,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import database, queries, ui, writes
+from dashboard import database, planning, queries, settings, ui, writes
 from dashboard.filters import ALL
 from dashboard.i18n import t
-from dashboard.imports import review
+from dashboard.imports import mts_link_api, review
 from dashboard.imports.loader import analyse, import_file
 from dashboard.imports.normalise import ROLE_CODES
 from dashboard.imports.parsing import header_signature, mappable_fields
@@ -24,7 +24,9 @@ lang = ui.language()
 st.query_params.from_dict({"lang": lang} if lang != "ru" else {})
 st.title(t("data_title", lang))
 programme_zone = database.programme_setting(con, "timezone") or "UTC"
-tab_import, tab_quality, tab_log = st.tabs([t("tab_import", lang), t("tab_quality", lang), t("tab_log", lang)])
+tab_import, tab_webinars, tab_quality, tab_log = st.tabs(
+    [t("tab_import", lang), t("tab_webinars", lang), t("tab_quality", lang), t("tab_log", lang)]
+)
 
 
 def saved_mapping(headers_signature: str) -> dict | None:
@@ -199,6 +201,67 @@ with tab_quality:
         })), hide_index=True)  # fmt: skip
         st.caption(t("platform_note", lang))
 
+def plan_form() -> None:
+    """A webinar planned ahead, for a platform with no attendance export (dashboard/planning.py)."""
+    st.subheader(t("plan_title", lang))
+    st.caption(t("plan_help", lang))
+    with st.form("plan-webinar", clear_on_submit=False):
+        title = st.text_input(t("plan_field_title", lang), max_chars=planning.MAX_TITLE)
+        left, middle, right = st.columns(3)
+        day = left.date_input(t("plan_field_date", lang), format="DD.MM.YYYY")
+        at = middle.time_input(t("plan_field_time", lang), value=None, step=300)
+        minutes = right.number_input(t("plan_field_minutes", lang), min_value=1, max_value=1440, value=90, step=5)
+        left, right = st.columns(2)
+        platform = left.selectbox(t("plan_field_platform", lang), planning.PLATFORMS,
+                                  index=planning.PLATFORMS.index("telemost"),
+                                  format_func=lambda code: t(f"platform_{code}", lang))  # fmt: skip
+        series = right.text_input(t("plan_field_series", lang), max_chars=planning.MAX_SERIES)
+        if not st.form_submit_button(t("plan_button", lang), type="primary"):
+            return
+    start = f"{day:%Y-%m-%d} {at:%H:%M}" if day and at else ""
+    plan = planning.Plan(title, start, int(minutes), platform, series)
+    try:
+        with db.write() as cursor:
+            key = planning.plan_webinar(cursor, plan, programme_zone)
+            database.refresh(cursor)
+    except planning.PlanProblem as problem:
+        st.error(t(f"plan_field_{problem.field}", lang) + ": " + t(f"plan_{problem.code}", lang, **problem.values))
+        return
+    ui.audit("webinar-planned", key)
+    st.success(t("plan_done", lang, event_key=key, title=" ".join(title.split())))
+
+
+def pull_form() -> None:
+    """MTS Link's API: a period's sessions, connections and registrations, imported all or nothing."""
+    st.subheader(t("pull_title", lang))
+    token = settings.mtslink_token()
+    if not token:
+        st.info(t("pull_no_token", lang), icon="🔑")
+        return
+    with st.form("pull-mts-link"):
+        left, middle, right = st.columns(3)
+        start = left.date_input(t("pull_from", lang), format="DD.MM.YYYY", value=None)
+        end = middle.date_input(t("pull_to", lang), format="DD.MM.YYYY", value=None)
+        event = right.text_input(t("pull_event", lang), max_chars=20)
+        if not st.form_submit_button(t("pull_button", lang), type="primary"):
+            return
+    event = event.strip() or None
+    if start is None or end is None or end < start or (end - start).days > 366 or (event and not event.isdigit()):
+        st.error(t("pull_bad_period", lang))
+        return
+    period = mts_link_api.Period(start, end, event)
+    try:
+        with st.spinner(t("pull_running", lang)):
+            data = mts_link_api.pull(mts_link_api.Client(token, settings.mtslink_url()), period)
+    except mts_link_api.PullFailed as failed:
+        st.error(t("pull_failed", lang) + " " + str(failed))
+        return
+    result = import_file(con, data, mts_link_api.file_name(period), zone=programme_zone)
+    ui.audit("pull", f"{result.file_name}: {result.status}, {result.records} records")
+    show = st.success if result.status == "imported" else st.info if result.status == "unchanged" else st.error
+    show(result.summary(lang))
+
+
 def removal_form(log: pd.DataFrame) -> None:
     """Undo: remove an imported file with everything only it brought (dashboard/writes.py)."""
     choices = dict(zip(log["import_id"], log["file_name"] + " · " + log["imported_at"].astype(str).str[:16], strict=True))
@@ -214,6 +277,11 @@ def removal_form(log: pd.DataFrame) -> None:
         st.success(t("removed", lang, file=choices[chosen], rows=removed.rows, persons=removed.persons,
                      webinars=removed.webinars))  # fmt: skip
 
+
+with tab_webinars:
+    plan_form()
+    st.divider()
+    pull_form()
 
 with tab_log:
     log = queries.run(con, "import_log", ALL)
