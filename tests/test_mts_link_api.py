@@ -181,3 +181,22 @@ def test_without_a_token_the_pull_says_how_to_set_one(capsys, tmp_path, monkeypa
     assert cli.main(["pull", "mts-link", "--from", "2026-11-01", "--to", "2026-11-30",
                      "--db", str(tmp_path / "x.duckdb")]) == 2  # fmt: skip
     assert "no MTS Link API token: set REACH_MTSLINK_TOKEN" in capsys.readouterr().err
+
+
+def test_a_second_pull_with_more_registrations_adds_only_them(fake, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("REACH_MTSLINK_URL", fake.url)
+    monkeypatch.setenv("REACH_MTSLINK_TOKEN", TOKEN)
+    db = str(tmp_path / "mts.duckdb")
+    pull = ["pull", "mts-link", "--from", "2026-11-01", "--to", "2026-11-30", "--db", db]
+    assert cli.main(pull) == 0
+    fake.participations["9002"].append({"id": 93, "name": "Ли", "secondName": "Вэй", "email": "li@example.kz",
+                                        "role": "GUEST", "registerDate": "2026-11-16T10:00:00+03:00", "visited": False,
+                                        "additionalFieldValues": []})  # fmt: skip
+    assert cli.main(pull) == 0  # new answers: a second import, overlapping the first
+    assert "imported" in capsys.readouterr().out
+    assert cli.main(["report", "--db", db, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # the same sessions' rows twice count once; the new no-show is one more registrant, and one
+    # more registration without attendance: 3 attended of 5 registrations
+    assert (report["participants"], report["registrants"], report["attendance_rate"], report["minutes_total"],
+            report["peak_concurrent"]) == (3, 4, 0.6, 210.0, {"mts-link-9001": 2, "mts-link-9002": 2})  # fmt: skip

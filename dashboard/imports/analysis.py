@@ -14,16 +14,22 @@ from dashboard.settings import DEFAULT_IMPORT_MAX_CELLS
 
 
 def parse_file(
-    data: bytes, zone: str, mapping: dict | None = None, max_cells: int = DEFAULT_IMPORT_MAX_CELLS
+    data: bytes,
+    zone: str,
+    mapping: dict | None = None,
+    max_cells: int = DEFAULT_IMPORT_MAX_CELLS,
+    *,
+    file_name: str | None = None,
 ) -> Parsed:
-    """Read and parse a file: a large Zoom attendee report in bulk, anything else row by row."""
+    """Read and parse a file: a large Zoom attendee report in bulk, anything else row by row.
+    `file_name`: the name the file came with (a BigBlueButton file's webinar is named by it)."""
     if mts_link_document.is_document(data):  # an MTS Link API pull (reach pull mts-link)
         return mts_link_document.parse_document(data, zone, mapping)
     if mapping is None and data and not reading.is_excel(data):
         bulk = zoom_in_bulk(data, zone)
         if bulk is not None:
             return bulk
-    return parse(reading.read(data, max_cells), zone, mapping)
+    return parse(reading.read(data, max_cells), zone, mapping, file_name=file_name)
 
 
 def zoom_in_bulk(data: bytes, zone: str) -> Parsed | None:

@@ -68,10 +68,11 @@ def saved_aliases(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[
     return countries, roles
 
 
-def analyse(data: bytes, zone: str, mapping: dict | None = None) -> Parsed:
+def analyse(data: bytes, zone: str, mapping: dict | None = None, file_name: str | None = None) -> Parsed:
     """Read and parse a file without writing anything (the Data page's preview, and every import),
-    in a child process with limits (sandbox.py): a hostile file is refused, never the server's end."""
-    return sandbox.analyse(data, zone, mapping, sandbox.Limits.from_settings())
+    in a child process with limits (sandbox.py): a hostile file is refused, never the server's end.
+    `file_name`: the name the file came with (a BigBlueButton file's webinar is named by it)."""
+    return sandbox.analyse(data, zone, mapping, sandbox.Limits.from_settings(), file_name=file_name)
 
 
 @contextmanager
@@ -118,7 +119,7 @@ def _import_file(
         return ImportResult(file_name, "unchanged", import_id=before[0][0])
     zone = zone or database.programme_setting(con, "timezone") or "UTC"
     try:
-        parsed = analyse(data, zone, mapping)
+        parsed = analyse(data, zone, mapping, file_name=file_name)
     except FileRejected as rejected:
         return ImportResult(file_name, "rejected", rejected.problems)
     except Exception as exc:  # a bug, never a traceback for the user

@@ -1,16 +1,16 @@
 """Recognise a file's format from its content and turn it into canonical records.
 
 Formats: Zoom webinar attendee report (older and current layouts), Zoom registration report,
-Webex attendance report, MTS Link (Webinar.ru) participant statistics, and registration or
-attendance sheets found by header synonyms. Records are kept column-wise (lists), so that a
-million-row export stays within memory and time.
+Webex attendance report, MTS Link (Webinar.ru) participant statistics, BigBlueButton's Learning
+Dashboard session data, and registration or attendance sheets found by header synonyms. Records
+are kept column-wise (lists), so that a million-row export stays within memory and time.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
@@ -18,7 +18,7 @@ import pyarrow as pa
 from dashboard.imports.normalise import key
 from dashboard.imports.problems import FileRejected, Problem
 from dashboard.imports.reading import Rows, clean, cleaned
-from dashboard.imports.times import add_minutes, parse_minutes, parse_time
+from dashboard.imports.times import add_minutes, parse_browser_time, parse_clock, parse_minutes, parse_time
 
 RECORD_FIELDS = (
     "line", "event", "email", "name", "organisation", "occupation_raw", "staff_role",
@@ -43,6 +43,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "participant email",
         "user email",
         "эл почта",
+        "электронный адрес",
     ),
     "name": (
         "фио",
@@ -56,6 +57,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "участник",
         "display name",
         "name original name",
+        "ф и о",
+        "фамилия имя отчество",
+        "фамилия и имя",
+        "имя и фамилия",
     ),
     "first_name": ("имя", "first name", "given name"),
     "last_name": ("фамилия", "last name", "surname", "family name"),
@@ -103,7 +108,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "название встречи",
         "тема встречи",
     ),
-    "date": ("дата", "date", "дата вебинара", "дата мероприятия"),
+    "date": ("дата", "date", "дата вебинара", "дата мероприятия", "дата проведения"),
     "event_start": (
         "start time",
         "время начала",
@@ -122,6 +127,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "attendance duration",
         "минут",
         "длительность мин",
+        "время присутствия",
+        "время на вебинаре",
+        "время участия",
+        "длительность участия",
+        "продолжительность участия",
     ),
     "registered_at": (
         "отметка времени",
@@ -132,10 +142,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "registered at",
         "registration date",
     ),
-    "meeting_role": ("роль", "role", "participant role", "attendee type", "тип участника", "user role"),
+    "meeting_role": (
+        "роль",
+        "role",
+        "participant role",
+        "attendee type",
+        "тип участника",
+        "user role",
+        "роль участника",
+        "роль на вебинаре",
+    ),
     "attended": ("attended", "присутствовал", "участвовал"),
 }
 _HEADER = {key(s): f for f, names in SYNONYMS.items() for s in names}
+# Columns known and not used: a payment status (MTS Link's paid webinars), a city. Never read as
+# a registration question; listed among the columns not used.
+KNOWN_UNUSED = frozenset(
+    key(s) for s in ("статус оплаты", "оплата", "payment status", "payment", "город", "city", "город проживания")
+)
+# An e-mail or name that only says the person came as a guest (MTS Link's open entry: "гость").
+GUEST_WORDS = frozenset({"гость", "guest"})
 # Zoom's own country column: where Zoom saw the person. It is the country column only when no
 # other column names one (a registration question "Страна" or "Country/Region" is declared).
 PLATFORM_COUNTRY = frozenset({"country/region name", "country region name"})
@@ -145,6 +171,7 @@ PERSON_FIELDS = ("name", "first_name", "last_name", "middle_name", "email", "cou
 SHEET_FIELDS = ("name", "email", "country", "organisation", "occupation", "event", "date", "join", "leave",
                 "duration", "registered_at", "meeting_role")  # fmt: skip
 JOINED_AT = RECORD_FIELDS.index("joined_at")
+FREELY_MAPPED = ("sheet", "mts-link")  # formats whose every column a mapping may name
 STAFF_WORDS = {
     "host": "host", "ведущий": "host", "организатор": "host", "organizer": "host", "administrator": "host",
     "администратор": "host", "co-host": "co-host", "cohost": "co-host", "соведущий": "co-host",
@@ -338,7 +365,7 @@ def header_fields(row: list, override: dict | None = None, applied: tuple[str, .
     for i, fld in exact.items():
         claim(fld, i)
     for i, name in enumerate(names):
-        if name and i not in taken and i not in exact and i not in platform:
+        if name and i not in taken and i not in exact and i not in platform and keys[i] not in KNOWN_UNUSED:
             for fld in question_fields(name):
                 claim(fld, i)
     for i in platform:
@@ -369,9 +396,10 @@ def header_signature(parsed: Parsed) -> str:
 
 
 def mappable_fields(fmt: str) -> tuple[str, ...]:
-    """The fields an analyst may map for a format: every field for a sheet; who the person is
-    and what they said about themselves for a platform's report."""
-    return SHEET_FIELDS if fmt == "sheet" else ("name", "email", "country", "organisation", "occupation")
+    """The fields an analyst may map for a format: every field for a sheet and for MTS Link (whose
+    header strings are not published); who the person is and what they said about themselves for
+    another platform's report."""
+    return SHEET_FIELDS if fmt in FREELY_MAPPED else ("name", "email", "country", "organisation", "occupation")
 
 
 def _cell(row: list, index: int | None):
@@ -379,11 +407,17 @@ def _cell(row: list, index: int | None):
 
 
 def _full_name(row, cols) -> str | None:
+    """The name column, else last, first and middle names; the chat name (MTS Link) when these
+    are empty or only say "гость" (a guest's name in the chat is the one that tells guests apart)."""
     if "name" in cols and _cell(row, cols["name"]):
-        return str(_cell(row, cols["name"]))
-    parts = [_cell(row, cols.get(f)) for f in ("last_name", "first_name", "middle_name")]
-    joined = " ".join(str(p) for p in parts if p)
-    return joined or (str(_cell(row, cols["chat_name"])) if _cell(row, cols.get("chat_name")) else None)
+        full = str(_cell(row, cols["name"]))
+    else:
+        parts = [_cell(row, cols.get(f)) for f in ("last_name", "first_name", "middle_name")]
+        full = " ".join(str(p) for p in parts if p)
+    chat = _cell(row, cols.get("chat_name"))
+    if chat and (not full or key(full) in GUEST_WORDS):
+        return str(chat)
+    return full or None
 
 
 def _staff(value) -> str | None:
@@ -401,15 +435,32 @@ def detect(rows: Rows) -> str:
         return "zoom-attendee"
     if (first and key(first[0]) == "registration report") or "registrant details" in firsts:
         return "zoom-registration"
-    for row in rows.cells[:20]:
+    for at, row in enumerate(rows.cells[:20]):
+        if is_bbb_header(row):
+            return "bbb"
         cols = header_fields(row)
         if "chat_name" in cols:
             return "mts-link"
         if {"join", "leave", "duration"} <= cols.keys() and rows.encoding.startswith("UTF-16"):
             return "webex"
         if ("email" in cols or "name" in cols or "first_name" in cols) and len(cols) >= 2:
-            return "sheet"
+            return "mts-link" if _mts_link_titles(rows.cells[:at], cols) else "sheet"
     raise FileRejected([Problem("unrecognised")])
+
+
+# MTS Link (Webinar.ru) statistics: the platform's name, or the title of its statistics, above the table.
+_MTS_LINK_NAMES = re.compile(
+    r"мтс\s*линк|mts[\s-]*link|webinar\.ru|вебинар\.ру|статистика (?:участников|мероприяти)", re.I
+)
+
+
+def _mts_link_titles(above: list[list], cols: dict[str, int]) -> bool:
+    """Whether the title lines above a header are MTS Link's: the platform named, or a webinar
+    named ("Вебинар: …") above a table with the platform's meeting role column ("Роль")."""
+    texts = [str(c) for row in above for c in cleaned(row) if c is not None]
+    if any(_MTS_LINK_NAMES.search(text) for text in texts):
+        return True
+    return "meeting_role" in cols and "event" in _preamble([cleaned(row) for row in above])
 
 
 # ---------------------------------------------------------------- Zoom reports
@@ -637,7 +688,7 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
     """Webex, MTS Link and sheets: one header row, one record (or two) per row."""
     mapping = mapping or {}
     times = _Times(zone)
-    at, cols = _header_row(rows, mapping.get("columns"), None if fmt == "sheet" else PERSON_FIELDS)
+    at, cols = _header_row(rows, mapping.get("columns"), None if fmt in FREELY_MAPPED else PERSON_FIELDS)
     header = cleaned(rows.cells[at])
     parsed = Parsed(fmt, rows.encoding, rows.delimiter, {})
     parsed.mapping, parsed.extra_headers = columns_found(header, cols, fmt)
@@ -692,7 +743,7 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
             if len(parsed) > before:
                 _widen(parsed.events[event_index], parsed.rows[-1][JOINED_AT])
         raw = _cell(row, cols.get("registered_at"))
-        if raw or "join" not in cols:
+        if (raw or "join" not in cols) and person[-1] is None:  # staff (a host, an administrator) never register
             try:
                 registered_at = times(raw) if raw else None
             except ValueError:
@@ -734,11 +785,178 @@ def _widen(event: EventRef, moment: datetime) -> None:
         event.starts_at = moment
 
 
-def parse(rows: Rows, zone: str, mapping: dict | None = None) -> Parsed:
+# ---------------------------------------------------------------- BigBlueButton
+
+
+# The Learning Dashboard's "Download Session Data" (bbb-learning-dashboard, UserService.js
+# makeUserCSVData): one row per person, headed in the browser's language; then one column per poll.
+BBB_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "имя"),
+    "meeting_role": ("moderator", "модератор"),  # TRUE / FALSE
+    "activity": ("activity score", "оценка активности"),
+    "join": ("join", "вошел"),  # the first join
+    "leave": ("left", "вышел"),  # the last leave, "-" for someone still in the meeting
+    "duration": ("duration", "длительность"),  # the person's sessions summed, HH:MM:SS
+}
+_BBB = {key(s): f for f, names in BBB_COLUMNS.items() for s in names}
+BBB_ANONYMOUS = frozenset({"anonymous", "анонимно"})  # the last row: anonymous poll answers, no person
+# LearningDashboard_<meeting name, spaces as hyphens>_<UTC date the meeting was created>.csv; a
+# browser may add " (1)" for a second download.
+BBB_FILE_NAME = re.compile(r"^LearningDashboard_(?P<title>.+)_(?P<date>\d{4}-\d{2}-\d{2})(?: ?\(\d+\))?\.csv$", re.I)
+
+
+def _bbb_columns(row: list) -> dict[str, int]:
+    """The Learning Dashboard's own columns of a header row (the first of each), by header."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cleaned(row)):
+        fld = _BBB.get(key(str(cell))) if cell is not None else None
+        if fld and fld not in found:
+            found[fld] = i
+    return found
+
+
+def is_bbb_header(row: list) -> bool:
+    """A Learning Dashboard header: Moderator, Join and Activity Score (English or Russian)."""
+    return {"meeting_role", "join", "activity"} <= _bbb_columns(row).keys()
+
+
+def bbb_event(file_name: str | None, title: str | None) -> EventRef | None:
+    """The webinar of a Learning Dashboard file: its title and date from the file name (hyphens
+    back to spaces), or the title an analyst's mapping gives (the date then from the joins);
+    None when neither names it."""
+    base = re.split(r"[\\/]", file_name or "")[-1]
+    match = BBB_FILE_NAME.match(base)
+    day = match["date"] if match else None
+    try:
+        day = date.fromisoformat(day) if day else None
+    except ValueError:
+        match, day = None, None
+    if title and str(title).strip():
+        return EventRef(title=" ".join(str(title).split()), platform="bbb", local_date=day and day.isoformat())
+    if not match:
+        return None
+    return EventRef(
+        title=" ".join(match["title"].replace("-", " ").split()), platform="bbb", local_date=day.isoformat()
+    )
+
+
+def _bbb_mapped(row: list, cols: dict[str, int], override: dict | None) -> dict[str, int]:
+    """The Learning Dashboard's columns, with the person fields an analyst's mapping names (a poll
+    column, say): a mapped header must be in the file; a field mapped to None has no column."""
+    if not override:
+        return cols
+    mapped = header_fields(row, override, PERSON_FIELDS)
+    cols = dict(cols)
+    for fld, header in override.items():
+        if fld not in PERSON_FIELDS:
+            continue
+        if header is None or not str(header).strip():
+            cols.pop(fld, None)
+        else:
+            cols[fld] = mapped[fld]
+    return cols
+
+
+class _BrowserTimes(_Times):
+    def __call__(self, value) -> datetime:
+        if value not in self.seen:
+            self.seen[value] = parse_browser_time(value, self.zone)
+        return self.seen[value]
+
+
+def parse_bbb(rows: Rows, zone: str, mapping: dict | None = None, file_name: str | None = None) -> Parsed:
+    """A Learning Dashboard session data file: one attendance per person (moderators are staff),
+    the anonymous poll answers' row skipped, the webinar named by the file name. A file whose
+    name does not name it (and no mapped title) is read for its problems, and gives no records:
+    the problem says how the file must be named."""
+    mapping = mapping or {}
+    at = next(i for i, row in enumerate(rows.cells[:20]) if is_bbb_header(row))
+    header = cleaned(rows.cells[at])
+    cols = {f: i for f, i in _bbb_columns(header).items() if f != "activity"}
+    if "name" not in cols:
+        raise FileRejected([Problem("no_identity_column", values={"headers": ", ".join(str(c) for c in header if c)})])
+    cols = _bbb_mapped(rows.cells[at], cols, mapping.get("columns"))
+    parsed = Parsed("bbb", rows.encoding, rows.delimiter, {})
+    parsed.mapping, parsed.extra_headers = columns_found(header, cols, "bbb")
+    times = _BrowserTimes(zone)
+    for i in range(at + 1, len(rows.cells)):
+        row = rows.cells[i]
+        name = _cell(row, cols.get("name"))
+        if name and key(str(name)) in BBB_ANONYMOUS and _cell(row, cols["meeting_role"]) is None:
+            continue
+        parsed.rows_read += 1
+        _bbb_record(parsed, row, rows.lines[i], header, cols, times)
+    if parsed.rows_read == 0:
+        raise FileRejected([Problem("header_only")])
+    event = bbb_event(file_name, mapping.get("event_title"))
+    if event is None:
+        parsed.problems.insert(0, Problem("bbb_file_name"))
+        parsed.rows = []  # no webinar to hold them
+    if parsed.rows:  # a webinar only with someone in it: it starts at the earliest join
+        event.starts_at = min(record[JOINED_AT] for record in parsed.rows)
+        parsed.events.append(event)
+    return parsed
+
+
+def _bbb_record(parsed: Parsed, row: list, line: int, header: list, cols: dict[str, int], times) -> None:
+    """One person's attendance (_bbb_interval); a moderator is staff, as another platform's co-host."""
+    email, name = _cell(row, cols.get("email")), _full_name(row, cols)
+    if not email and not name:
+        parsed.problems.append(Problem("no_person", line=line))
+        return
+    flag = str(_cell(row, cols["meeting_role"]) or "").strip()
+    if flag.upper() not in ("TRUE", "FALSE"):
+        parsed.problems.append(Problem("bad_flag", line=line, column=str(header[cols["meeting_role"]]),
+                                       values={"value": flag}))  # fmt: skip
+        return
+    interval = _bbb_interval(row, line, header, cols, times)
+    if isinstance(interval, Problem):
+        parsed.problems.append(interval)
+        return
+    person = (line, 0, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("occupation")),
+              "co-host" if flag.upper() == "TRUE" else None)  # fmt: skip
+    country = (_cell(row, cols.get("country")), True)  # only from a mapped column: the person's answer
+    parsed.attendance(person, country, *interval)
+
+
+def _bbb_interval(
+    row: list, line: int, header: list, cols: dict[str, int], times
+) -> tuple[datetime, datetime] | Problem:
+    """[Join, Join + Duration), cut at Left when that comes first; or what is wrong. BBB gives only
+    the first join, the last leave and the sessions' summed length, so the person's minutes are
+    BBB's Duration; a break between sessions is not known (docs/imports.md)."""
+    raw = {fld: _cell(row, cols.get(fld)) for fld in ("join", "leave", "duration")}
+    moments = {}
+    for fld in ("join", "leave"):
+        try:
+            moments[fld] = times(raw[fld]) if raw[fld] is not None else None
+        except ValueError:
+            return Problem("bad_browser_time", line=line, column=str(header[cols[fld]]), values={"value": raw[fld]})
+    joined, left = moments["join"], moments["leave"]
+    if joined is None:
+        return Problem("no_times", line=line)
+    try:
+        seconds = parse_clock(raw["duration"])
+    except ValueError:
+        column = str(header[cols["duration"]]) if "duration" in cols else None
+        return Problem("bad_clock", line=line, column=column, values={"value": raw["duration"] or ""})
+    if left is not None and left < joined:
+        return Problem("leave_before_join", line=line, column=str(header[cols["leave"]]),
+                       values={"left": raw["leave"], "joined": raw["join"]})  # fmt: skip
+    end = joined + timedelta(seconds=seconds)
+    if left is not None and left < end:
+        end = left
+    if end - joined > timedelta(days=1):
+        return Problem("too_long", line=line, values={"joined": raw["join"], "left": raw["leave"] or "-"})
+    return joined, end
+
+
+def parse(rows: Rows, zone: str, mapping: dict | None = None, file_name: str | None = None) -> Parsed:
     """Canonical records of a file's rows, with every problem found (nothing is dropped silently).
 
     `mapping`: {"columns": {field: header}, "event_title": …}, an analyst's choice of columns:
     every field for a sheet, the person fields (mappable_fields) for a platform's report.
+    `file_name`: the name the file came with; a BigBlueButton file's webinar is named by it.
     """
     columns = (mapping or {}).get("columns") or None
     try:
@@ -749,6 +967,8 @@ def parse(rows: Rows, zone: str, mapping: dict | None = None) -> Parsed:
         fmt = "sheet"  # a sheet whose columns only the mapping names
     if fmt in ("zoom-attendee", "zoom-registration"):
         parsed = parse_zoom(rows, zone, registration_only=fmt == "zoom-registration", override=columns)
+    elif fmt == "bbb":
+        parsed = parse_bbb(rows, zone, mapping, file_name)
     else:
         parsed = parse_table(rows, fmt, zone, mapping)
     _date_every_event(parsed)

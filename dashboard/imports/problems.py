@@ -35,8 +35,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this is neither a text table nor an Excel file (binary data)",
     },
     "unrecognised": {
-        "ru": "формат не распознан: ожидался отчёт Zoom, Webex, МТС Линк или таблица с колонками ФИО/E-mail",
-        "en": "format not recognised: expected a Zoom, Webex or MTS Link report, or a sheet with name/e-mail columns",
+        "ru": "формат не распознан: ожидался отчёт Zoom, Webex, МТС Линк, BigBlueButton или таблица с колонками ФИО/E-mail",
+        "en": "format not recognised: expected a Zoom, Webex, MTS Link or BigBlueButton report, or a sheet with name/e-mail "
+        "columns",
     },
     "header_only": {
         "ru": "в файле есть заголовок, но нет ни одной строки с данными",
@@ -81,6 +82,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "no_times": {
         "ru": "нет времени входа: для посещения нужны время входа и выхода (или длительность)",
         "en": "no join time: an attendance needs join and leave times (or a duration)",
+    },
+    "bbb_file_name": {
+        "ru": "название и дата вебинара BigBlueButton берутся из имени файла, а оно не такое, каким его сохраняет браузер: "
+        "LearningDashboard_<название-через-дефисы>_<ГГГГ-ММ-ДД>.csv (например, "
+        "LearningDashboard_Кластеры-Пермь_2026-11-20.csv). Верните файлу это имя или укажите название вебинара "
+        "в сопоставлении колонок",
+        "en": "a BigBlueButton webinar's title and date come from the file name, and this one is not the name the browser "
+        "saved: LearningDashboard_<meeting-name-with-hyphens>_<YYYY-MM-DD>.csv (e.g. "
+        "LearningDashboard_Industrial-clusters_2026-11-20.csv). Give the file that name back, or name the webinar "
+        "in the column mapping",
+    },
+    "bad_browser_time": {
+        "ru": "не удалось прочитать время «{value}»; ожидалось время, записанное браузером, например "
+        "27.11.2026, 10:02:13, 27/11/2026, 10:02:13 или 11/27/2026, 10:02:13 AM",
+        "en": "cannot read the time '{value}'; expected a time as a browser writes it, e.g. "
+        "27.11.2026, 10:02:13, 27/11/2026, 10:02:13 or 11/27/2026, 10:02:13 AM",
+    },
+    "bad_clock": {
+        "ru": "не удалось прочитать длительность «{value}»; ожидалось ЧЧ:ММ:СС, например 01:05:00",
+        "en": "cannot read the duration '{value}'; expected HH:MM:SS, e.g. 01:05:00",
+    },
+    "bad_flag": {
+        "ru": "не удалось прочитать «{value}»; ожидалось TRUE или FALSE",
+        "en": "cannot read '{value}'; expected TRUE or FALSE",
     },
     "too_long": {
         "ru": "интервал длиннее суток ({joined} — {left})",

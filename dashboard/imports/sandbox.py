@@ -80,22 +80,27 @@ class ChildRun:
     ending: str = "answered"  # or how the child ended without an answer: "timeout", "SIGABRT", "exit 1"
 
 
-def analyse(data: bytes, zone: str, mapping: dict | None = None, limits: Limits | None = None) -> Parsed:
-    """The file's records, read in a child process with limits; FileRejected says why not."""
-    run = run_in_child(data, zone, mapping, limits or Limits.from_settings())
+def analyse(
+    data: bytes, zone: str, mapping: dict | None = None, limits: Limits | None = None, *, file_name: str | None = None
+) -> Parsed:
+    """The file's records, read in a child process with limits; FileRejected says why not.
+    `file_name`: the name the file came with (parsing.parse)."""
+    run = run_in_child(data, zone, mapping, limits or Limits.from_settings(), file_name=file_name)
     if run.parsed is None:
         raise FileRejected(run.problems)
     return run.parsed
 
 
-def run_in_child(data: bytes, zone: str, mapping: dict | None, limits: Limits) -> ChildRun:
+def run_in_child(
+    data: bytes, zone: str, mapping: dict | None, limits: Limits, *, file_name: str | None = None
+) -> ChildRun:
     """Read and parse `data` in a child process bounded by `limits`; never raises for what is in the file."""
     if len(data) > limits.file_mb * MB:
         values = {"size_mb": grouped(-(-len(data) // MB)), "limit_mb": grouped(limits.file_mb)}
         return ChildRun(None, [Problem("too_large_file", values=values)], ending="not started")
     with _SLOTS:
         try:
-            return _run(data, zone, mapping, limits)
+            return _run(data, zone, mapping, limits, file_name)
         except OSError as exc:  # no process or temporary folder to be had: the server is short of something
             return ChildRun(
                 None, [Problem("reader_crashed", values={"detail": type(exc).__name__})], ending="not started"
@@ -142,11 +147,12 @@ class _Reader(ForkServerProcess):
         return _Launch(process_obj)
 
 
-def _run(data: bytes, zone: str, mapping: dict | None, limits: Limits) -> ChildRun:
+def _run(data: bytes, zone: str, mapping: dict | None, limits: Limits, file_name: str | None = None) -> ChildRun:
     context = _context()
     folder = tempfile.mkdtemp(prefix="reach-import-")
     ours, theirs = context.Pipe(duplex=False)
-    child = _Reader(target=_child, args=(theirs, folder, zone, mapping, limits), name="reach-import", daemon=True)
+    child = _Reader(target=_child, args=(theirs, folder, zone, mapping, limits, file_name), name="reach-import",
+                    daemon=True)  # fmt: skip
     payload, ending = None, "answered"
     started = time.perf_counter()
     try:
@@ -228,7 +234,7 @@ def _answer(payload: bytes, seconds: float, limits: Limits) -> ChildRun:
 # ---------------------------------------------------------------- in the child
 
 
-def _child(answer, folder: str, zone: str, mapping: dict | None, limits: Limits) -> None:
+def _child(answer, folder: str, zone: str, mapping: dict | None, limits: Limits, file_name: str | None = None) -> None:
     """Read the file under the limits and send one answer: (kind, value, peak RSS MB, peak VM MB)."""
     _limit(limits)
     os.chdir(folder)  # DuckDB's and our temporary files land in the folder the parent removes
@@ -241,7 +247,7 @@ def _child(answer, folder: str, zone: str, mapping: dict | None, limits: Limits)
     # RLIMIT_AS counts as used; the system's allocator takes what it uses (time: the same).
     pa.set_memory_pool(pa.system_memory_pool())
     try:
-        kind, value = "parsed", _parse(Path(folder, _INPUT), zone, mapping, limits)
+        kind, value = "parsed", _parse(Path(folder, _INPUT), zone, mapping, limits, file_name)
     except FileRejected as rejected:
         kind, value = "rejected", rejected.problems
     except MemoryError:
@@ -255,10 +261,10 @@ def _child(answer, folder: str, zone: str, mapping: dict | None, limits: Limits)
     answer.send_bytes(payload)
 
 
-def _parse(path: Path, zone: str, mapping: dict | None, limits: Limits) -> Parsed:
+def _parse(path: Path, zone: str, mapping: dict | None, limits: Limits, file_name: str | None = None) -> Parsed:
     data = path.read_bytes()
     path.unlink()  # the disk back at once; and nothing left behind should the parent be killed
-    parsed = analysis.parse_file(data, zone, mapping, limits.max_cells)
+    parsed = analysis.parse_file(data, zone, mapping, limits.max_cells, file_name=file_name)
     del data
     if len(parsed) > limits.max_records:
         values = {"records": grouped(len(parsed)), "limit": grouped(limits.max_records)}

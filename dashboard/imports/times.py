@@ -36,6 +36,18 @@ _ZOOM = re.compile(r"^([A-Za-z]{3}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2})(?::(\d{
 _RUSSIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _DURATION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mins?|minutes?|мин\.?|минут[аы]?|m)?\s*$", re.I)
 _HMS = re.compile(r"^\s*(\d+):(\d{2})(?::(\d{2}))?\s*$")
+# "1 ч 5 мин", "1 час 5 минут 30 секунд", "1h 5m": how Russian platforms' statistics write a stay.
+_WORDS = re.compile(
+    r"^\s*(?:(\d+)\s*(?:ч|час|часа|часов|h|hours?)\.?)?\s*(?:(\d+)\s*(?:мин|минута|минуты|минут|m|mins?|minutes?)\.?)?"
+    r"\s*(?:(\d+)\s*(?:с|сек|секунда|секунды|секунд|s|secs?|seconds?)\.?)?\s*$",
+    re.I,
+)
+# A browser's Intl.DateTimeFormat with numeric date and 2-digit time (BigBlueButton's Learning
+# Dashboard): ru "27.11.2026, 10:02:13", en-GB "27/11/2026, 10:02:13", en-US "11/27/2026, 10:02:13 AM".
+_BROWSER = re.compile(
+    r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])\.? ?[Mm]\.?)?$"
+)
+_CLOCK = re.compile(r"^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$")
 
 
 def parse_time(value, zone: str) -> datetime:
@@ -64,7 +76,10 @@ def parse_time(value, zone: str) -> datetime:
             raise ValueError(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
-    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    except OverflowError as exc:  # the year 1 east of UTC, the year 9999 west of it: no export's time
+        raise ValueError(str(value)) from exc
 
 
 def _fast(text: str) -> datetime | None:
@@ -107,7 +122,50 @@ def parse_minutes(value) -> float:
     if match:
         hours, minutes, seconds = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
         return hours * 60 + minutes + seconds / 60
+    match = _WORDS.match(text)
+    if match and any(match.groups()):
+        hours, minutes, seconds = (int(g or 0) for g in match.groups())
+        return hours * 60 + minutes + seconds / 60
     raise ValueError(text)
+
+
+def parse_clock(value) -> int:
+    """A duration written HH:MM:SS ("01:05:30"), in seconds. Raises ValueError otherwise."""
+    match = _CLOCK.match(str(value))
+    if not match:
+        raise ValueError(str(value))
+    hours, minutes, seconds = (int(g) for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def parse_browser_time(value, zone: str) -> datetime:
+    """A time as a browser formats it for its language (no zone: read in `zone`), as UTC.
+
+    A dotted date is day.month.year (ru, de…). A date with slashes is ambiguous: month/day/year
+    when an AM/PM marker follows (en-US), else day/month/year (en-GB and most others). Newer
+    browsers put a narrow no-break space before AM/PM; any space will do. Raises ValueError for
+    a value that fits neither order.
+    """
+    if isinstance(value, datetime):  # the file was saved again by a spreadsheet program
+        return parse_time(value, zone)
+    text = " ".join(str(value).split())  # U+202F and U+00A0 are spaces to str.split
+    match = _BROWSER.match(text)
+    if not match:
+        raise ValueError(text)
+    first, separator, second, year, hour, minute, second_of_minute, half = match.groups()
+    if not 1900 <= int(year) <= 2999:  # no webinar's; and a time near the calendar's ends overflows with a duration
+        raise ValueError(text)
+    day, month = (int(second), int(first)) if half and separator == "/" else (int(first), int(second))
+    hour = int(hour)
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValueError(text)
+        hour = hour % 12 + (12 if half.lower() == "p" else 0)
+    try:
+        moment = datetime(int(year), month, day, hour, int(minute), int(second_of_minute or 0))
+    except ValueError as exc:
+        raise ValueError(text) from exc
+    return parse_time(moment, zone)
 
 
 def add_minutes(start: datetime, minutes: float) -> datetime:

@@ -47,7 +47,9 @@ def mapping_editor(name: str, parsed, signature: str) -> dict | None:
                               key=f"map-{name}-{field}", format_func=lambda h: h or t("not_mapped", lang))  # fmt: skip
         if choice or current:  # None takes a wrongly recognised column away
             columns[field] = choice
-    title = st.text_input(t("event_title_input", lang), key=f"title-{name}") if parsed.format == "sheet" else ""
+    # a sheet, or a report whose webinar comes from outside its rows (BigBlueButton: the file name)
+    titled = parsed.format in ("sheet", "bbb", "mts-link")
+    title = st.text_input(t("event_title_input", lang), key=f"title-{name}") if titled else ""
     mapping = {"columns": columns, **({"event_title": title} if title else {})}
     if st.button(t("save_mapping", lang), key=f"save-{name}"):
         with db.write(facts=False) as cursor:
@@ -62,7 +64,7 @@ def preview(upload, zone: str, skip: bool):
     """What the file holds, before anything is written; returns the mapping to import with."""
     data = upload.getvalue()
     try:
-        parsed = analyse(data, zone)
+        parsed = analyse(data, zone, file_name=upload.name)
     except FileRejected as rejected:
         for problem in rejected.problems:
             st.error(problem.text(upload.name, lang))
@@ -71,7 +73,7 @@ def preview(upload, zone: str, skip: bool):
     mapping = saved_mapping(signature)
     if mapping:
         try:
-            parsed = analyse(data, zone, mapping)
+            parsed = analyse(data, zone, mapping, file_name=upload.name)
         except FileRejected as rejected:
             st.error(rejected.problems[0].text(upload.name, lang))
             return None, False
@@ -92,7 +94,7 @@ def preview(upload, zone: str, skip: bool):
     if override:
         mapping = override
         try:
-            parsed = analyse(data, zone, mapping)
+            parsed = analyse(data, zone, mapping, file_name=upload.name)
         except FileRejected as rejected:
             st.error(rejected.problems[0].text(upload.name, lang))
             return None, False
@@ -107,7 +109,7 @@ def preview(upload, zone: str, skip: bool):
 
 with tab_import:
     uploads = st.file_uploader(t("upload", lang), accept_multiple_files=True, help=t("upload_help", lang),
-                               type=["csv", "txt", "tsv", "xlsx", "xls"])  # fmt: skip
+                               type=["csv", "txt", "tsv", "xlsx", "xls", "json"])  # fmt: skip
     left, right = st.columns(2)
     zones = [programme_zone, *[z for z in ZONES if z != programme_zone]]
     zone = left.selectbox(t("timezone", lang), zones)
