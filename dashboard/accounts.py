@@ -43,7 +43,9 @@ CAN = {
 }
 
 
-PAGE_NEEDS = {"overview": "see_overview", "data": "see_data_page", "admin": "manage_accounts"}
+PAGE_NEEDS = {"overview": "see_overview", "retention": "see_overview", "webinar": "see_overview",
+              "compare": "see_overview", "data": "see_data_page", "admin": "manage_accounts"}  # fmt: skip
+ANALYSIS_PAGES = {"overview", "retention", "webinar", "compare"}
 
 
 def pages_allowed(role: str | None, everything_here: bool) -> set[str]:
@@ -51,7 +53,7 @@ def pages_allowed(role: str | None, everything_here: bool) -> set[str]:
     and the Gate sends it to sign in first); on a server without accounts (role None) every page
     but the accounts' on this computer (or with REACH_NETWORK_PAGES=all), else the live view."""
     if role is None:
-        return {"overview", "data", "live"} if everything_here else {"live"}
+        return ANALYSIS_PAGES | {"data", "live"} if everything_here else {"live"}
     return {"live"} | {page for page, action in PAGE_NEEDS.items() if role in CAN[action]}
 
 

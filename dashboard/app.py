@@ -8,7 +8,8 @@ from dashboard.settings import network_pages
 
 # An emoji favicon is inlined; a :material/…: one is fetched from a font CDN (the browser test caught it).
 st.set_page_config(page_title="Reach", page_icon="🌐", layout="wide")
-lang = language(st.session_state.get("lang") or st.query_params.get("lang"))
+ui.restore_widgets()  # the language and filters chosen on another page stand (ui.STICKY)
+lang = language(st.query_params.get("lang") or st.session_state.get("lang"))
 
 
 def pages_for(user) -> list:
@@ -21,6 +22,12 @@ def pages_for(user) -> list:
     candidates = [
         ("overview", st.Page("views/overview.py", title=t("overview", lang), icon=":material/insights:",
                              url_path="overview", default=True)),
+        ("retention", st.Page("views/retention.py", title=t("retention_page", lang), icon=":material/autorenew:",
+                              url_path="retention")),
+        ("webinar", st.Page("views/webinar.py", title=t("webinar_page", lang), icon=":material/timeline:",
+                            url_path="webinar")),
+        ("compare", st.Page("views/compare.py", title=t("compare_page", lang), icon=":material/compare_arrows:",
+                            url_path="compare")),
         ("data", st.Page("views/data.py", title=t("data", lang), icon=":material/upload_file:", url_path="data")),
         ("live", live),
         ("admin", st.Page("views/admin.py", title=t("admin", lang), icon=":material/admin_panel_settings:",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import urllib.error
 import urllib.parse
@@ -111,6 +112,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="print the audit log: who did what, when")
     p.add_argument("--since", help="from this date (YYYY-MM-DD)")
     p.add_argument("--db")
+
+    p = sub.add_parser("export", help="the overview's figures as a file to take away: xlsx, csv, html, pptx")
+    p.add_argument("--format", required=True, choices=["xlsx", "csv", "html", "pptx"])
+    p.add_argument("--out", required=True, help="the file to write (csv: a folder, one CSV per table)")
+    p.add_argument("--db")
+    p.add_argument("--country", action="append", help="ISO alpha-2 code or 'unknown'; repeatable")
+    p.add_argument("--role", action="append", help="role code; repeatable")
+    p.add_argument("--event", action="append", help="event key; repeatable")
+    p.add_argument("--lang", choices=["ru", "en"], default="ru", help="language of the file (default Russian)")
+    p.add_argument("--with-people", action="store_true", help="add the person-level list (personal data)")
 
     p = sub.add_parser("report", help="print the programme's figures")
     p.add_argument("--db")
@@ -463,6 +474,35 @@ def cmd_pull(args) -> int:
     return 1 if result.status == "rejected" else 0
 
 
+def cmd_export(args) -> int:
+    """reach export: the file is written whole or not at all (a temporary name, then renamed)."""
+    from dashboard import exports
+
+    out = Path(args.out)
+    if args.format != "csv" and out.is_dir():
+        raise UsageError(f"--out {out} is a folder; name the file to write, e.g. {out / ('reach.' + args.format)}")
+    if not out.parent.is_dir():
+        raise UsageError(f"the folder {out.parent} does not exist")
+    path = database_path(args.db)
+    if not path.exists():
+        raise UsageError(f"no database at {path}; build one with `reach demo` or import files")
+    con, note = database.open_for_reading(path)
+    if note:
+        print(f"reach export: {note}", file=sys.stderr)
+    try:
+        filters = report_filters(con, args)
+        partial = out.with_name(out.name + ".partial")
+        exports.export(con, args.format, partial, filters, args.lang, with_people=args.with_people)
+    finally:
+        con.close()
+    if out.exists() and out.is_dir():
+        shutil.rmtree(out)
+    partial.replace(out)
+    audit_from_cli("export", f"{args.format}{', with people' if args.with_people else ''}: {out.name}", args.db)
+    print(f"{out}: written ({args.format}, {args.lang})")
+    return 0
+
+
 def _day(text: str, flag: str):
     try:
         return date.fromisoformat(text)
@@ -491,7 +531,8 @@ def cmd_webinar(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "live": cmd_live, "report": cmd_report,
-            "users": cmd_users, "audit": cmd_audit, "pull": cmd_pull, "webinar": cmd_webinar}  # fmt: skip
+            "users": cmd_users, "audit": cmd_audit, "pull": cmd_pull, "webinar": cmd_webinar,
+            "export": cmd_export}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

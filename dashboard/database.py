@@ -163,7 +163,7 @@ def transaction(
 
 
 # The layout of the facts tables; a database whose facts have another is rebuilt on opening.
-FACTS_VERSION = "2"
+FACTS_VERSION = "3"
 # The tables of sql/facts/, in the order they are built, with the layout of a whole rebuild and
 # which rows belong to the persons (or cells, or webinars) a partial rebuild replaces.
 FACTS = (

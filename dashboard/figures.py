@@ -319,7 +319,11 @@ def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def webinar_table(webinars: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The per-webinar table with translated headers, ready to display."""
+    """The per-webinar table with translated headers, ready to display; the sources of each
+    webinar's figures read as one text, "Zoom file + check-in" (docs/metrics.md, Source)."""
+    sources = [
+        " + ".join(t(f"source_{name.replace('-', '_')}", lang) for name in names) for names in webinars["sources"]
+    ]
     return pd.DataFrame(
         {
             t("col_date", lang): pd.to_datetime(webinars["event_date"]).dt.strftime("%d.%m.%Y"),
@@ -330,5 +334,234 @@ def webinar_table(webinars: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col_rate", lang): (webinars["attendance_rate"] * 100).round(1),
             t("col_median", lang): webinars["median_minutes"].astype(float).round(1),
             t("col_peak", lang): webinars["peak_concurrent"].astype(int),
-        }
+            t("col_source", lang): sources,
+        },
+        index=webinars.index,
     )
+
+
+# --- analyst depth: the matrix, retention, one webinar's audience ----------------------------------
+
+HEAT_SCALE = [[0.0, "#f3f6fb"], [0.25, "#a9c4ea"], [1.0, "#0f3270"]]
+HIDDEN_TEXT_COLOUR = "#5f6b7a"
+
+
+def matrix_heatmap(
+    matrix: pd.DataFrame, countries: pd.DataFrame, roles: pd.DataFrame, lang: str, threshold: int | None = None
+) -> go.Figure:
+    """Participants per country × role, the numbers in the cells: CIS states first (by stage),
+    then other countries, `unknown` kept last; roles in their order. Hidden cells (small-cell
+    suppression) read "< k" or "hidden" and carry no number. A click on a cell selects it."""
+    from dashboard.exports.content import matrix_order  # one order for the screen and the exports
+
+    names, labels = country_names(countries, lang), role_labels(roles, lang)
+    present = set(matrix["country"])
+    order = matrix_order(countries, sorted(present))
+    role_order = [r for r in roles["code"].tolist() if r in set(matrix["role"])]
+    hidden = dict.fromkeys(zip(matrix["country"], matrix["role"], strict=True), "")
+    if "hidden" in matrix:
+        for c, r, h, s in zip(matrix["country"], matrix["role"], matrix["hidden"], matrix["small"], strict=True):
+            if h:
+                hidden[c, r] = f"< {threshold}" if s else t("hidden_value", lang)
+    values = {(c, r): int(v) for c, r, v in zip(matrix["country"], matrix["role"], matrix["participants"], strict=True)}
+    z = [[values.get((c, r), 0) if not hidden.get((c, r)) else None for r in role_order] for c in order]
+    text = [[hidden.get((c, r)) or str(values.get((c, r), 0)) for r in role_order] for c in order]
+    persons = t("hover_persons", lang)
+    trace = {
+        "type": "heatmap",
+        "x": [labels.get(r, r) for r in role_order],
+        "y": [names.get(c, c) for c in order],
+        "z": z,
+        "text": text,
+        "texttemplate": "%{text}",
+        "textfont": {"size": 14},
+        "customdata": [[[c, r] for r in role_order] for c in order],
+        "colorscale": HEAT_SCALE,
+        "zmin": 0,
+        "xgap": 2,
+        "ygap": 2,
+        "colorbar": {"title": {"text": persons}, "thickness": 12},
+        "hovertemplate": "%{y} · %{x}: %{text} " + persons + "<extra></extra>",
+    }
+    return _figure(
+        [trace],
+        t("x_matrix_title", lang),
+        height=max(360, 140 + 30 * len(order)),
+        xaxis={"side": "top", "tickangle": -30, "linecolor": "white", "ticks": ""},
+        yaxis={"autorange": "reversed"},
+        margin={"l": 10, "r": 10, "t": 140, "b": 10},
+    )
+
+
+def _dates(frame: pd.DataFrame) -> list[str]:
+    """One category label per webinar: its date (with the year when the series spans years)."""
+    days = pd.to_datetime(frame["event_date"])
+    span_years = days.dt.year.nunique() > 1 if len(days) else False
+    layout = "%d.%m.%Y" if span_years else "%d.%m"
+    labels = days.dt.strftime(layout).tolist()
+    seen: dict[str, int] = {}
+    for i, label in enumerate(labels):  # two webinars on one day: one column each
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            labels[i] = f"{label} ({seen[label]})"
+    return labels
+
+
+def new_returning_bars(new_returning: pd.DataFrame, lang: str) -> go.Figure:
+    """Per webinar, stacked: participants new at it and participants who came back."""
+    x = _dates(new_returning)
+    persons = t("hover_persons", lang)
+    titles = new_returning["title"].tolist()
+    bars = [
+        {"type": "bar", "x": x, "y": new_returning[column].tolist(), "name": t(label, lang),
+         "marker": {"color": colour}, "customdata": titles,
+         "hovertemplate": "%{customdata}<br>%{x}: %{y} " + persons + "<extra>" + t(label, lang) + "</extra>"}
+        for column, label, colour in (("new", "ret_new", NEW_COLOUR), ("returning", "ret_returning", LINE_COLOUR))
+    ]  # fmt: skip
+    top = float((new_returning["new"] + new_returning["returning"]).max() if len(new_returning) else 1) or 1
+    return _figure(bars, t("ret_new_returning_title", lang), height=400, legend_on_top=True, barmode="stack",
+                   xaxis={"type": "category", "title": {"text": t("date_axis", lang)}},
+                   yaxis=_count_axis(t("persons_axis", lang), top, 1.1))  # fmt: skip
+
+
+def cohort_heatmap(cohorts: pd.DataFrame, webinars: pd.DataFrame, lang: str) -> go.Figure:
+    """Cohorts by first webinar (rows, with the cohort's size) × the webinars from it on (columns):
+    the share of the cohort present; before a cohort's first webinar the cell is empty."""
+    order = webinars["event_key"].tolist()
+    label = dict(zip(order, _dates(webinars), strict=True))
+    rows = [k for k in order if k in set(cohorts["first_key"])]
+    share = {(r.first_key, r.event_key): float(r.share) for r in cohorts.itertuples()}
+    size = {r.first_key: int(r.size) for r in cohorts.itertuples()}
+    position = {k: i for i, k in enumerate(order)}
+    z = [[share.get((row, col), 0.0) if position[col] >= position[row] else None for col in order] for row in rows]
+    text = [[f"{v:.0%}" if v is not None else "" for v in line] for line in z]
+    trace = {
+        "type": "heatmap",
+        "x": [label[k] for k in order],
+        "y": [f"{label[k]} · {size[k]}" for k in rows],
+        "z": z,
+        "text": text,
+        "texttemplate": "%{text}",
+        "colorscale": HEAT_SCALE,
+        "zmin": 0,
+        "zmax": 1,
+        "xgap": 2,
+        "ygap": 2,
+        "showscale": False,
+        "hovertemplate": t("ret_cohort_hover", lang) + "<extra></extra>",
+    }
+    return _figure([trace], t("ret_cohorts_title", lang), height=max(320, 140 + 34 * len(rows)),
+                   xaxis={"type": "category", "side": "top", "title": {"text": t("ret_cohort_columns", lang)}},
+                   yaxis={"type": "category", "autorange": "reversed", "title": {"text": t("ret_cohort_rows", lang)}},
+                   margin={"l": 10, "r": 10, "t": 120, "b": 10})  # fmt: skip
+
+
+def webinars_per_person_bars(per_person: pd.DataFrame, lang: str) -> go.Figure:
+    """How many participants attended 1, 2, 3… of the selected webinars."""
+    persons = t("hover_persons", lang)
+    x = [str(int(n)) for n in per_person["webinars"]]
+    top = float(per_person["persons"].max() if len(per_person) else 1) or 1
+    bar = {"type": "bar", "x": x, "y": per_person["persons"].tolist(), "marker": {"color": ROLE_COLOUR},
+           "text": per_person["persons"].tolist(), "textposition": "outside", "cliponaxis": False,
+           "hovertemplate": "%{x}: %{y} " + persons + "<extra></extra>"}  # fmt: skip
+    return _figure([bar], t("ret_per_person_title", lang), height=360,
+                   xaxis={"type": "category", "title": {"text": t("ret_webinars_attended", lang)}},
+                   yaxis=_count_axis(t("persons_axis", lang), top, 1.15))  # fmt: skip
+
+
+def funnel_bars(funnel: pd.DataFrame, lang: str) -> go.Figure:
+    """Per webinar, side by side: registered, attended, stayed at least half, came back later."""
+    x = _dates(funnel)
+    persons = t("hover_persons", lang)
+    colours = ("#a6a6a6", LINE_COLOUR, ROLE_COLOUR, "#e07b00")
+    bars = [
+        {"type": "bar", "x": x, "y": [None if pd.isna(v) else int(v) for v in funnel[column]],
+         "name": t(f"ret_{column}", lang), "marker": {"color": colour}, "customdata": funnel["title"].tolist(),
+         "hovertemplate": "%{customdata}<br>" + t(f"ret_{column}", lang) + ": %{y} " + persons + "<extra></extra>"}
+        for column, colour in zip(("registered", "attended", "stayed_half", "came_back"), colours, strict=True)
+    ]  # fmt: skip
+    top = float(funnel[["registered", "attended"]].max().max() if len(funnel) else 1) or 1
+    return _figure(bars, t("ret_funnel_title", lang), height=420, legend_on_top=True, barmode="group",
+                   xaxis={"type": "category", "title": {"text": t("date_axis", lang)}},
+                   yaxis=_count_axis(t("persons_axis", lang), top, 1.1))  # fmt: skip
+
+
+def _clock(drill, minutes: list[int], zone: str) -> list[str]:
+    from zoneinfo import ZoneInfo
+
+    start = pd.Timestamp(drill.starts_at, tz="UTC").tz_convert(ZoneInfo(zone))
+    return [(start + pd.Timedelta(minutes=m)).strftime("%Y-%m-%d %H:%M") for m in minutes]
+
+
+def audience_timeline(drill, lang: str, zone: str) -> go.Figure:
+    """Persons connected, minute by minute (the most at one second within the minute), with the
+    peak marked and the planned end drawn."""
+    tl = drill.timeline
+    x = _clock(drill, tl.minute, zone)
+    persons = t("hover_persons", lang)
+    line = {"type": "scatter", "x": x, "y": tl.connected, "mode": "lines", "line": {"color": LINE_COLOUR, "width": 3,
+            "shape": "hv"}, "fill": "tozeroy", "fillcolor": "rgba(31,78,156,0.15)", "name": t("dd_connected", lang),
+            "hovertemplate": "%{x|%H:%M}: %{y} " + persons + "<extra></extra>"}  # fmt: skip
+    data, shapes, notes = [line], [], []
+    if tl.peak_second is not None:
+        at = _clock(drill, [tl.peak_second // 60], zone)[0]
+        data.append({"type": "scatter", "x": [at], "y": [tl.peak], "mode": "markers+text", "marker": {"size": 12,
+                     "color": "#e07b00"}, "text": [t("dd_peak", lang, n=tl.peak)], "textposition": "top center",
+                     "name": t("dd_peak_name", lang),
+                     "hovertemplate": "%{x|%H:%M}: %{y} " + persons + "<extra></extra>"})  # fmt: skip
+    if drill.planned_minutes:
+        end = _clock(drill, [drill.planned_minutes], zone)[0]
+        shapes.append({"type": "line", "x0": end, "x1": end, "yref": "paper", "y0": 0, "y1": 1,
+                       "line": {"color": "#9aa3ad", "dash": "dot"}})  # fmt: skip
+        notes.append({"x": end, "yref": "paper", "y": 1, "text": t("dd_planned_end", lang), "showarrow": False,
+                      "xanchor": "right", "yanchor": "bottom", "font": {"size": 12, "color": "#5f6b7a"}})  # fmt: skip
+    top = float(max(tl.connected, default=0) or 1)
+    return _figure(data, t("dd_timeline_title", lang), height=400, showlegend=False, shapes=shapes, annotations=notes,
+                   xaxis={"type": "date", "tickformat": "%H:%M", "title": {"text": t("dd_time_axis", lang, tz=zone)}},
+                   yaxis=_count_axis(t("persons_axis", lang), top, 1.2))  # fmt: skip
+
+
+def joins_leaves(drill, lang: str, zone: str) -> go.Figure:
+    """Joins (up) and leaves (down) per minute."""
+    tl = drill.timeline
+    x = _clock(drill, tl.minute, zone)
+    persons = t("hover_persons", lang)
+    bars = [
+        {"type": "bar", "x": x, "y": tl.joins, "name": t("dd_joins", lang), "marker": {"color": ROLE_COLOUR},
+         "hovertemplate": "%{x|%H:%M}: +%{y} " + persons + "<extra></extra>"},
+        {"type": "bar", "x": x, "y": [-n for n in tl.leaves], "name": t("dd_leaves", lang),
+         "marker": {"color": "#e07b00"}, "customdata": tl.leaves,
+         "hovertemplate": "%{x|%H:%M}: −%{customdata} " + persons + "<extra></extra>"},
+    ]  # fmt: skip
+    return _figure(bars, t("dd_joins_title", lang), height=340, legend_on_top=True, barmode="relative", bargap=0.1,
+                   xaxis={"type": "date", "tickformat": "%H:%M"},
+                   yaxis={"title": {"text": t("persons_axis", lang)}, "gridcolor": "#e5e8ec",
+                          "zerolinecolor": "#5f6b7a"})  # fmt: skip
+
+
+def minutes_bars(minutes: pd.DataFrame, lang: str) -> go.Figure:
+    """Attendances by length, in bins of minutes."""
+    labels = [f"{int(a)}–{int(b)}" for a, b in zip(minutes["from"], minutes["to"], strict=True)]
+    top = float(minutes["attendances"].max() if len(minutes) else 1) or 1
+    bar = {"type": "bar", "x": labels, "y": minutes["attendances"].tolist(), "marker": {"color": NEW_COLOUR},
+           "hovertemplate": "%{x} " + t("dd_min", lang) + ": %{y}<extra></extra>"}  # fmt: skip
+    return _figure([bar], t("dd_minutes_title", lang), height=340,
+                   xaxis={"type": "category", "title": {"text": t("dd_minutes_axis", lang)}},
+                   yaxis=_count_axis(t("dd_attendances_axis", lang), top, 1.1))  # fmt: skip
+
+
+def compare_roles(shares: pd.DataFrame, roles: pd.DataFrame, lang: str, names: tuple[str, str]) -> go.Figure:
+    """The role split of two selections side by side, as shares of each selection's participants."""
+    labels = role_labels(roles, lang)
+    y = [_wrap(labels.get(r, r)) for r in shares["role"]]
+    bars = [
+        {"type": "bar", "orientation": "h", "y": y, "x": [round(v * 100, 1) for v in shares[f"share_{side}"]],
+         "customdata": shares[side].tolist(), "name": name, "marker": {"color": colour},
+         "text": [f"{v:.0%}" for v in shares[f"share_{side}"]], "textposition": "outside", "cliponaxis": False,
+         "hovertemplate": "%{y}: %{x}% (%{customdata} " + t("hover_persons", lang) + ")<extra>" + name + "</extra>"}
+        for side, name, colour in (("A", names[0], LINE_COLOUR), ("B", names[1], "#e07b00"))
+    ]  # fmt: skip
+    return _figure(bars, t("cmp_roles_title", lang), height=max(360, 110 + 56 * len(y)), legend_on_top=True,
+                   barmode="group", yaxis={"categoryorder": "array", "categoryarray": y[::-1]},
+                   xaxis={"title": {"text": t("cmp_share_axis", lang)}, "range": [0, 110],
+                          "gridcolor": "#e5e8ec"})  # fmt: skip

@@ -30,7 +30,7 @@ class Overview:
     by_role: pd.DataFrame  # role, participants
     stage_coverage: pd.DataFrame  # stage, countries_in_stage, countries_reached, coverage
     cumulative: pd.DataFrame  # per webinar: new and cumulative participants and countries
-    webinars: pd.DataFrame  # per webinar: registrants … median_minutes, peak_concurrent
+    webinars: pd.DataFrame  # per webinar: registrants … median_minutes, peak_concurrent, sources
 
 
 def _participant_rows(cube: pd.DataFrame):
@@ -107,17 +107,37 @@ def stage_coverage(country_totals: pd.DataFrame, countries: pd.DataFrame) -> pd.
     return pd.DataFrame(rows)
 
 
+# Sources whose attendance can be matched to the registrants (docs/metrics.md, attendance rate):
+# a check-in is anonymous, and registrations alone measure no attendance.
+MEASURED = frozenset({"zoom", "webex", "mts-link", "bbb", "sheet", "file", "mts-link-api", "live"})
+
+
+def measured(sources: pd.DataFrame) -> set[str]:
+    """The keys of the webinars whose attendance rate can be measured."""
+    return {k for k, names in zip(sources["event_key"].tolist(), sources["sources"].tolist(), strict=True)
+            if set(names) & MEASURED}  # fmt: skip
+
+
+def rate_webinars(webinars: pd.DataFrame, keys: set[str]) -> pd.DataFrame:
+    """The per-webinar figures with no attendance rate where it cannot be measured."""
+    unmeasured = ~webinars["event_key"].isin(keys)
+    return webinars.assign(attendance_rate=webinars["attendance_rate"].mask(unmeasured))
+
+
 def headline(cube: pd.DataFrame, webinars: pd.DataFrame, overall_median: float | None, countries: pd.DataFrame) -> dict:
-    """The headline figures of docs/metrics.md as plain Python values."""
+    """The headline figures of docs/metrics.md as plain Python values (the attendance rate over the
+    webinars that have one: rate_webinars)."""
     persons = cube["persons"].to_numpy()
     known = {c for c, _, _, _ in _participant_rows(cube)} - {UNKNOWN}
     statuses = zip(countries["iso2"].tolist(), countries["cis_status"].tolist(), strict=True)
     cis = {iso2 for iso2, status in statuses if status in CIS_STATES}
-    registrations = int(webinars["registrants"].sum())  # (person, webinar) pairs
+    rated = webinars["attendance_rate"].notna() | (webinars["registrants"] == 0)
+    registrations = int(webinars.loc[rated, "registrants"].sum())  # (person, webinar) pairs
     return {
         "participants": int(persons[cube["is_participant"].to_numpy(dtype=bool)].sum()),
         "registrants": int(persons[cube["is_registrant"].to_numpy(dtype=bool)].sum()),
-        "attendance_rate": float(webinars["registered_attended"].sum()) / registrations if registrations else None,
+        "attendance_rate": float(webinars.loc[rated, "registered_attended"].sum()) / registrations
+        if registrations else None,
         "attendances": int(webinars["participants"].sum()),
         "repeat_participants": int(persons[cube["is_repeat"].to_numpy(dtype=bool)].sum()),
         "countries": len(known),
@@ -259,14 +279,17 @@ def median_minutes(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str
     return medians_from_exact(targets, queries.run(con, "minutes_exact", filters, whole_minutes=minutes))
 
 
-def webinar_table(webinars: pd.DataFrame, medians: dict, peaks: pd.Series) -> pd.DataFrame:
-    """The per-webinar figures with each webinar's median minutes and peak concurrent."""
+def webinar_table(webinars: pd.DataFrame, medians: dict, peaks: pd.Series, sources: pd.DataFrame) -> pd.DataFrame:
+    """The per-webinar figures with each webinar's median minutes, peak concurrent and the
+    sources of its figures (a tuple of source names, queries/webinar_sources.sql)."""
     per_event = medians
     peak = dict(zip(peaks.index.tolist(), peaks.tolist(), strict=True))
+    source = dict(zip(sources["event_key"].tolist(), sources["sources"].tolist(), strict=True))
     keys = webinars["event_key"].tolist()
     table = webinars.copy()
     table["median_minutes"] = np.array([per_event.get(k, np.nan) for k in keys], dtype=float)
     table["peak_concurrent"] = np.array([peak.get(k, 0) for k in keys], dtype=np.int64)
+    table["sources"] = pd.Series([tuple(source.get(k, ())) for k in keys], index=table.index, dtype=object)
     return table
 
 
@@ -275,7 +298,8 @@ def overview(
 ) -> Overview:
     """Every figure of the overview page for one selection."""
     cube = queries.run(con, "reach_cube", filters)
-    webinars = queries.run(con, "webinar_figures", filters)
+    sources = queries.run(con, "webinar_sources", filters)
+    webinars = rate_webinars(queries.run(con, "webinar_figures", filters), measured(sources))
     medians = median_minutes(con, filters)
     matrix = participants_matrix(cube)
     country_totals = by_country(matrix, countries)
@@ -286,7 +310,7 @@ def overview(
         by_role=by_role(matrix, roles),
         stage_coverage=stage_coverage(country_totals, countries),
         cumulative=cumulative_reach(cube, webinars),
-        webinars=webinar_table(webinars, medians, peak_concurrent(con, filters, webinars)),
+        webinars=webinar_table(webinars, medians, peak_concurrent(con, filters, webinars), sources),
     )
 
 

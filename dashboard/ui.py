@@ -116,6 +116,7 @@ def _seed_widgets(state: UrlState, webinars: pd.DataFrame) -> None:
 def _reset() -> None:
     for key in ("f_countries", "f_roles", "f_events", "f_series", "f_stages", "f_dates", "f_min"):
         st.session_state.pop(key, None)
+        st.session_state.pop(f"_keep_{key}", None)
     st.session_state["_seeded"] = False
     st.query_params.from_dict({"lang": st.session_state["lang"]} if st.session_state.get("lang") != "ru" else {})
 
@@ -266,8 +267,29 @@ def reached_directly(headers) -> bool:
     return is_loopback(name)
 
 
+# Widgets whose values must survive a page switch: Streamlit forgets a widget's state when a run
+# does not draw it (another page is a run without it), so each value is also kept under a key no
+# widget owns, and put back before the widget is drawn again.
+STICKY = ("lang", "f_countries", "f_roles", "f_events", "f_series", "f_stages", "f_dates", "f_min")
+
+
+def restore_widgets() -> None:
+    """Put back the sticky widgets' values forgotten on a page switch (before any is drawn)."""
+    for key in STICKY:
+        if key not in st.session_state and f"_keep_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"_keep_{key}"]
+
+
+def keep_widgets() -> None:
+    """Remember the sticky widgets' values of this run."""
+    for key in STICKY:
+        if key in st.session_state:
+            st.session_state[f"_keep_{key}"] = st.session_state[key]
+
+
 def language() -> str:
-    """The language switch in the sidebar, seeded from ?lang= and kept in the URL."""
+    """The language switch in the sidebar, seeded from ?lang= and kept in the URL and across pages."""
+    restore_widgets()
     if "lang" not in st.session_state:
         raw = st.query_params.get("lang")
         st.session_state["lang"] = raw if raw in LANGUAGES else "ru"
@@ -277,6 +299,7 @@ def language() -> str:
         key="lang",
         format_func=lambda code: {"ru": "Русский", "en": "English"}[code],
     )
+    keep_widgets()
     return lang or "ru"
 
 
@@ -293,6 +316,7 @@ def page_context() -> PageContext:
     _seed_widgets(state, webinars)
     lang = language()
     filters = _sidebar(lang, country_options, roles, webinars)
+    keep_widgets()
     st.query_params.from_dict(to_params(lang, filters))
     if st.session_state.get("_url_ignored"):
         st.warning(t("bad_url", lang, items=", ".join(st.session_state["_url_ignored"])), icon="⚠️")

@@ -9,7 +9,7 @@
 -- one segment, so persons are distinct at any instant).
 -- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
 --   $series varchar[], $date_from date, $date_to date, $stages integer[],
---   $min_minutes double (an attendance shorter than this does not count),
+--   $min_minutes double (an attendance shorter than this, or of unknown minutes, does not count),
 --   $rehearsals boolean (count rehearsal persons).
 -- Columns: slot (webinar slot), start_offset_s, end_offset_s (seconds from the webinar's
 --   start; the segment is [start, end)).

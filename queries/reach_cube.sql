@@ -6,7 +6,7 @@
 -- holding at least one person who registered for or attended a selected webinar.
 -- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
 --   $series varchar[], $date_from date, $date_to date, $stages integer[],
---   $min_minutes double (an attendance shorter than this does not count),
+--   $min_minutes double (an attendance shorter than this, or of unknown minutes, does not count),
 --   $rehearsals boolean (count rehearsal persons and webinars),
 --   $all_webinars, $from_pairs boolean (which facts answer: Filters.params decides).
 -- Columns: country (ISO alpha-2 or 'unknown'), role (role code), stage (1, 2 or null),

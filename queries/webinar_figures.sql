@@ -4,13 +4,14 @@
 -- Grain: one row per selected webinar, in order of start.
 -- Parameters (null = all): $countries varchar[], $roles varchar[], $events varchar[],
 --   $series varchar[], $date_from date, $date_to date, $stages integer[],
---   $min_minutes double (an attendance shorter than this does not count),
+--   $min_minutes double (an attendance shorter than this, or of unknown minutes, does not count),
 --   $rehearsals boolean (count rehearsal persons and webinars),
 --   $from_pairs boolean (count from pairs, not stored cells: Filters.params decides).
 -- Columns: event_key, slot, series, title, starts_at (UTC), event_date (programme zone),
 --   platform, registrants (persons registered), participants (persons attended),
 --   registered_attended (registered persons who attended), attendance_rate (share 0..1,
---   null without registrations), minutes_total (sum of per-person minutes, minutes).
+--   null without registrations), minutes_total (sum of per-person minutes where they are known,
+--   not from check-ins only; minutes).
 with cells as (
     select event_id, registrants, participants, registered_attended, minutes_total
     from selected_event_cells($countries, $roles, $events, $series, $date_from, $date_to, $stages)
@@ -20,7 +21,7 @@ with cells as (
         count(*) filter (where is_registered),
         count(*) filter (where is_attended),
         count(*) filter (where is_registered and is_attended),
-        coalesce(sum(minutes) filter (where is_attended), 0)
+        coalesce(sum(minutes) filter (where is_attended and minutes_known), 0)
     from selected_pairs($countries, $roles, $events, $series, $date_from, $date_to, $stages, $min_minutes, $rehearsals)
     where $from_pairs
     group by event_id

@@ -24,6 +24,14 @@ Where docs/metrics.md leaves room, or is changing, it follows these readings:
 - The Data page's figures follow the header of queries/data_quality.sql: records are the imports'
   records; persons those with an imported attendance row or registration (staff rows too);
   participants, unknown country and unknown role are the overview's, rehearsals left out.
+- A check-in is a live join of a check-in person (identity 'checkin:…'). Its interval counts for
+  presence (participants, the peak, the live view) but measures no length: a pair's minutes are
+  known when at least one of its counted intervals is not a check-in, else None (unknown), and
+  unknown minutes are left out of the total, the medians and any minimum above 0.
+- A webinar's source (docs/metrics.md) is read from its rows: the import format of each audience
+  attendance row (the row's own source when it came without an import), each real live join
+  (check-in or live feed); with none of these, registrations only, or planned. Person filters
+  and minimum minutes do not change it; rehearsal data never counts.
 """
 
 from __future__ import annotations
@@ -50,6 +58,11 @@ TABLES = ("programme", "countries", "roles", "events", "participants", "registra
 TABLES += ("imports",)
 
 Span = tuple[datetime, datetime]  # [start, end)
+
+# Sources of a webinar's figures, in the order they are listed (docs/metrics.md, Source).
+SOURCE_ORDER = ("zoom", "webex", "mts-link", "bbb", "sheet", "file", "mts-link-api", "live", "checkin")
+SOURCE_ORDER += ("registrations", "planned")
+FILE_FORMATS = {format_: format_ for format_ in ("webex", "mts-link", "bbb", "sheet", "mts-link-api")}  # Zoom's: zoom-…
 
 
 def read_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[dict]:
@@ -88,6 +101,7 @@ class Interval:
     start: datetime
     end: datetime
     rehearsal: bool  # opened by a rehearsal live event
+    checkin: bool = False  # opened by a check-in: presence, not a measured length
 
 
 def merge(spans: list[Span]) -> list[Span]:
@@ -132,6 +146,9 @@ def median_or_none(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+MEASURED = frozenset({"zoom", "webex", "mts-link", "bbb", "sheet", "file", "mts-link-api", "live"})
+
+
 def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -169,6 +186,20 @@ def role_of(statements: list[tuple[datetime, str | None]]) -> str:
     """The most recently stated role (tie: the greatest code); 'unknown' statements do not count."""
     stated = [(at, role) for at, role in statements if role is not None and role != UNKNOWN]
     return max(stated)[1] if stated else UNKNOWN
+
+
+def file_source(import_format: str | None) -> str:
+    """The source an attendance row stands for, by the format it was imported as."""
+    if import_format is not None and import_format.startswith("zoom"):
+        return "zoom"
+    return FILE_FORMATS.get(import_format, "file")
+
+
+def passes_minimum(minutes: float | None, minimum: float | None) -> bool:
+    """Whether an attendance of `minutes` (None: unknown) counts under a minimum of minutes."""
+    if minimum is None or minimum <= 0:
+        return True
+    return minutes is not None and minutes >= minimum
 
 
 def webinar_selected(w: Webinar, f: Filters) -> bool:
@@ -213,6 +244,9 @@ class Oracle:
             key=lambda w: (w.starts_at, w.event_id),
         )
         self.live_events = rows["live_events"]
+        self.checkin_persons = {
+            p["person_id"] for p in rows["participants"] if p["identity_key"].startswith("checkin:")
+        }
         self.intervals = self._audience_intervals(rows["attendance"])
         self.registered = {(r["person_id"], r["event_id"]) for r in rows["registrations"]}
         self.imported_webinars = {r["event_id"] for r in rows["attendance"]}
@@ -222,8 +256,9 @@ class Oracle:
         }
         self.persons = self._persons(rows["participants"], rows["registrations"], rows["attendance"])
         # per (person, webinar) with audience intervals: (minutes, merged segments), with and
-        # without the intervals of rehearsal live events
+        # without the intervals of rehearsal live events; minutes None: unknown (check-ins only)
         self.pairs = {rehearsals: self._pairs(rehearsals) for rehearsals in (False, True)}
+        self.sources = self._sources(rows["attendance"], rows["registrations"], rows["imports"])
 
     # -- building blocks -------------------------------------------------------------------
 
@@ -247,8 +282,9 @@ class Oracle:
             by_kind[e["person_id"], e["event_id"], bool(e.get("is_rehearsal"))].append(e)
         ends = self._effective_ends()
         for (person_id, event_id, rehearsal), events in by_kind.items():
+            checkin = person_id in self.checkin_persons
             for start, end in live_intervals(events, ends[event_id, rehearsal]):
-                intervals[person_id, event_id].append(Interval(start, end, rehearsal))
+                intervals[person_id, event_id].append(Interval(start, end, rehearsal, checkin))
         return dict(intervals)
 
     def _persons(self, participants: list[dict], registrations: list[dict], attendance: list[dict]) -> dict:
@@ -276,14 +312,32 @@ class Oracle:
             )
         return persons
 
-    def _pairs(self, rehearsals: bool) -> dict[tuple[int, int], tuple[float, list[Span]]]:
+    def _pairs(self, rehearsals: bool) -> dict[tuple[int, int], tuple[float | None, list[Span]]]:
         pairs = {}
         for pair, intervals in self.intervals.items():
-            spans = [(i.start, i.end) for i in intervals if rehearsals or not i.rehearsal]
-            if spans:
-                segments = merge(spans)
-                pairs[pair] = (minutes_of(segments), segments)
+            counted = [i for i in intervals if rehearsals or not i.rehearsal]
+            if counted:
+                segments = merge([(i.start, i.end) for i in counted])
+                known = any(not i.checkin for i in counted)
+                pairs[pair] = (minutes_of(segments) if known else None, segments)
         return pairs
+
+    def _sources(self, attendance: list[dict], registrations: list[dict], imports: list[dict]) -> dict[int, tuple]:
+        """Webinar -> where its figures come from, in SOURCE_ORDER; rehearsal data never counts."""
+        formats = {i["import_id"]: i["format"] for i in imports}
+        found: dict[int, set[str]] = defaultdict(set)
+        for r in attendance:
+            if not r["is_staff"] and not self.persons[r["person_id"]].is_rehearsal:
+                found[r["event_id"]].add(file_source(formats.get(r["import_id"]) or r["source"]))
+        for e in self.live_events:
+            if e["type"] == "join" and not e.get("is_rehearsal") and not self.persons[e["person_id"]].is_rehearsal:
+                found[e["event_id"]].add("checkin" if e["person_id"] in self.checkin_persons else "live")
+        registered = {r["event_id"] for r in registrations if not self.persons[r["person_id"]].is_rehearsal}
+        sources = {}
+        for w in self.webinars:
+            codes = found[w.event_id] or {"registrations" if w.event_id in registered else "planned"}
+            sources[w.event_id] = tuple(code for code in SOURCE_ORDER if code in codes)
+        return sources
 
     # -- figures ---------------------------------------------------------------------------
 
@@ -303,17 +357,18 @@ class Oracle:
         attended = {
             (pid, eid): (minutes, segments)
             for (pid, eid), (minutes, segments) in self.pairs[rehearsals].items()
-            if pid in persons and eid in event_ids and (filters.min_minutes is None or minutes >= filters.min_minutes)
+            if pid in persons and eid in event_ids and passes_minimum(minutes, filters.min_minutes)
         }
         return webinars, registered, attended
 
     def attended_minutes(self, filters: Filters) -> dict[str, list[float]]:
-        """The minutes of each attended (person, webinar) pair of a selection, by webinar key."""
+        """The known minutes of each attended (person, webinar) pair of a selection, by webinar key."""
         webinars, _, attended = self._selection(filters, filters.rehearsals)
         key = {w.event_id: w.key for w in webinars}
         minutes: dict[str, list[float]] = defaultdict(list)
         for (_, event_id), (m, _) in attended.items():
-            minutes[key[event_id]].append(m)
+            if m is not None:
+                minutes[key[event_id]].append(m)
         return dict(minutes)
 
     def _figures(self, filters: Filters, rehearsals: bool) -> dict:
@@ -324,16 +379,18 @@ class Oracle:
         cells = Counter((self.persons[pid].country or UNKNOWN, self.persons[pid].role) for pid in participants)
         webinar_rows = {w.key: self._webinar_row(w.event_id, registered, attended) for w in webinars}
         cumulative = self._cumulative(webinars, attended)
+        known_minutes = [minutes for minutes, _ in attended.values() if minutes is not None]
+        rated = self._measured(registered)
         return {
             "participants": len(participants),
             "registrants": len({pid for pid, _ in registered}),
-            "attendance_rate": ratio(len(registered & attended.keys()), len(registered)),
+            "attendance_rate": ratio(len(rated & attended.keys()), len(rated)),
             "attendances": len(attended),
             "repeat_participants": sum(1 for n in Counter(pid for pid, _ in attended).values() if n >= 2),
             "countries": len(known),
             "cis_countries": len({c for c in known if self.countries.get(c, {}).get("cis_status") in CIS_STATES}),
-            "minutes_total": math.fsum(minutes for minutes, _ in attended.values()),
-            "median_minutes": median_or_none([minutes for minutes, _ in attended.values()]),
+            "minutes_total": math.fsum(known_minutes),
+            "median_minutes": median_or_none(known_minutes),
             "events": len(webinars),
             "by_country": self._by_country(participants),
             "by_role": self._by_role(participants),
@@ -367,18 +424,28 @@ class Oracle:
             }
         return coverage
 
+    def _is_measured(self, event_id: int) -> bool:
+        """Whether the webinar's attendance can be matched to its registrants (docs/metrics.md,
+        attendance rate): a platform's rows, an API pull or the live feed — not check-ins alone."""
+        return bool(set(self.sources[event_id]) & MEASURED)
+
+    def _measured(self, registered: set) -> set:
+        return {(pid, eid) for pid, eid in registered if self._is_measured(eid)}
+
     def _webinar_row(self, event_id: int, registered: set, attended: dict) -> dict:
         registrants = {pid for pid, eid in registered if eid == event_id}
         came = {pid: pair for (pid, eid), pair in attended.items() if eid == event_id}
-        minutes = [m for m, _ in came.values()]
+        minutes = [m for m, _ in came.values() if m is not None]
         return {
             "registrants": len(registrants),
             "participants": len(came),
             "registered_attended": len(registrants & came.keys()),
-            "attendance_rate": ratio(len(registrants & came.keys()), len(registrants)),
+            "attendance_rate": ratio(len(registrants & came.keys()), len(registrants)) if self._is_measured(event_id)
+            else None,
             "minutes_total": math.fsum(minutes),
             "median_minutes": median_or_none(minutes),
             "peak_concurrent": peak_of([segments for _, segments in came.values()]),
+            "sources": self.sources[event_id],
         }
 
     def _cumulative(self, webinars: list[Webinar], attended: dict) -> list[dict]:
@@ -427,7 +494,7 @@ class Oracle:
         """The figures of `reach report --json` (the shape of dashboard.reach.report)."""
         o = self.overview(filters)
         _, _, attended = self._selection(filters, getattr(filters, "rehearsals", False))
-        seconds = sum(seconds_of(segments) for _, segments in attended.values())
+        seconds = sum(seconds_of(segments) for minutes, segments in attended.values() if minutes is not None)
         return {
             "participants": o["participants"],
             "registrants": o["registrants"],

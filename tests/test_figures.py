@@ -78,32 +78,45 @@ def test_cumulative_reach_has_line_and_bars():
     assert fig.layout.xaxis.title.text == "Дата вебинара"
 
 
+WEBINARS = pd.DataFrame(
+    {
+        "event_date": pd.to_datetime(["2026-10-01", "2026-10-08", "2026-10-15"]),
+        "title": ["A", "B", "C"],
+        "platform": ["Zoom", "Яндекс Телемост", None],
+        "registrants": [4, 2, 0],
+        "participants": [3, 5, 0],
+        "attendance_rate": [2 / 3, 0.0, None],
+        "median_minutes": [47.56, None, None],
+        "peak_concurrent": [2, 5, 0],
+        "sources": [("zoom", "live", "checkin"), ("checkin",), ("planned",)],
+    }
+)
+
+
 def test_webinar_table_is_translated_and_rounded():
-    webinars = pd.DataFrame(
-        {
-            "event_date": pd.to_datetime(["2026-10-01"]),
-            "title": ["A"],
-            "platform": ["Zoom"],
-            "registrants": [4],
-            "participants": [3],
-            "attendance_rate": [2 / 3],
-            "median_minutes": [47.56],
-            "peak_concurrent": [2],
-        }
-    )
     expected = pd.DataFrame(
         {
-            "Date": ["01.10.2026"],
-            "Webinar": ["A"],
-            "Platform": ["Zoom"],
-            "Registrants": [4],
-            "Participants": [3],
-            "Attendance, %": [66.7],
-            "Median, min": [47.6],
-            "Peak concurrent": [2],
+            "Date": ["01.10.2026", "08.10.2026", "15.10.2026"],
+            "Webinar": ["A", "B", "C"],
+            "Platform": ["Zoom", "Яндекс Телемост", None],
+            "Registrants": [4, 2, 0],
+            "Participants": [3, 5, 0],
+            "Attendance, %": [66.7, 0.0, None],
+            "Median, min": [47.6, None, None],
+            "Peak concurrent": [2, 5, 0],
+            "Source": ["Zoom file + live feed + check-in", "check-in", "planned, no data yet"],
         }
     )
-    pd.testing.assert_frame_equal(figures.webinar_table(webinars, "en"), expected, check_dtype=False)
+    pd.testing.assert_frame_equal(figures.webinar_table(WEBINARS, "en"), expected, check_dtype=False)
+
+
+def test_webinar_sources_in_russian():
+    sources = [("webex",), ("mts-link", "sheet"), ("bbb",), ("file",), ("mts-link-api",), ("registrations",)]
+    webinars = WEBINARS.iloc[[0] * len(sources)].assign(sources=sources)
+    table = figures.webinar_table(webinars, "ru")
+    assert table["Источник"].tolist() == [
+        "файл Webex", "файл МТС Линк + таблица посещений", "файл BigBlueButton", "импортированный файл", "API МТС Линк",
+        "только регистрации"]  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])

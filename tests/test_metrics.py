@@ -3,13 +3,24 @@
 Every expected number below is worked out by hand from the rows listed in that module.
 """
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 
+import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import queries, reach
+from dashboard import database, figures, queries, reach
 from dashboard.filters import Filters
+from dashboard.imports.loader import import_file
+from dashboard.live.checkin import checkin_event
+from dashboard.live.events import parse_batch
+from dashboard.live.store import store
+from tests import programme
+
+
+def ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 def overview(con, filters: Filters | None = None) -> reach.Overview:
@@ -402,3 +413,209 @@ def test_median_targets_and_exact_values():
         }
     )
     assert reach.medians_from_exact(targets, exact) == {"a": 7.25, "b": 7.0, None: 7.125}  # all: 7.0, 7.25
+
+
+# -- check-ins: participants of unknown minutes ---------------------------------------------------
+
+
+def checkin_webinar() -> duckdb.DuckDBPyConnection:
+    """One webinar, 06:00-07:00 UTC as planned: Ann [06:00, 06:30) and Bob [06:00, 06:50) in the
+    Zoom report (30 and 50 minutes), and three audience check-ins at 06:10, 06:20 and 06:40, which
+    never leave: present to the planned end, 07:00, but of unknown minutes."""
+    con = database.connect_memory()
+    database.set_programme_setting(con, "timezone", programme.TZ)
+    con.execute(
+        "insert into events (event_id, event_key, title, starts_at, planned_minutes, platform)"
+        " values (1, 'm', 'Mixed', '2026-10-01 06:00', 60, 'Zoom')"
+    )
+    con.execute(
+        "insert into participants (person_id, identity_key) values (1, 'email:ann@x.org'), (2, 'email:bob@y.org')"
+    )
+    con.executemany(
+        "insert into attendance (person_id, event_id, joined_at, left_at, country, source)"
+        " values (?, 1, ?, ?, ?, 'zoom')",
+        [
+            (1, ts("2026-10-01 06:00"), ts("2026-10-01 06:30"), "RU"),
+            (2, ts("2026-10-01 06:00"), ts("2026-10-01 06:50"), "KZ"),
+        ],
+    )
+    database.reset_sequences(con)
+    with database.transaction(con):
+        database.refresh(con)
+    store(con, [
+        checkin_event("m", "session-aaaaaaaaaaaa", "AM", "student", datetime(2026, 10, 1, 6, 10, tzinfo=UTC)),
+        checkin_event("m", "session-bbbbbbbbbbbb", "AM", "official", datetime(2026, 10, 1, 6, 20, tzinfo=UTC)),
+        checkin_event("m", "session-cccccccccccc", "TJ", "student", datetime(2026, 10, 1, 6, 40, tzinfo=UTC)),
+    ])  # fmt: skip
+    return con
+
+
+def test_check_ins_are_participants_whose_minutes_are_unknown():
+    con = checkin_webinar()
+    o = overview(con)
+    assert o.kpis == {
+        "participants": 5,  # Ann, Bob and the three check-ins
+        "registrants": 0,
+        "attendance_rate": None,
+        "attendances": 5,
+        "repeat_participants": 0,
+        "countries": 4,  # RU KZ AM TJ: the check-ins' countries count
+        "cis_countries": 4,
+        "minutes_total": pytest.approx(80.0),  # 30 + 50; the check-ins' minutes are unknown
+        "median_minutes": pytest.approx(40.0),  # of 30 and 50 only
+        "events": 1,
+    }
+    row = o.webinars.iloc[0]
+    # at 06:20 Ann, Bob and two check-ins; at 06:40 Bob and three (Ann left at 06:30): the room is there
+    assert (row["participants"], row["minutes_total"], row["median_minutes"], row["peak_concurrent"]) == (
+        5, pytest.approx(80.0), pytest.approx(40.0), 4)  # fmt: skip
+    assert row["sources"] == ("zoom", "checkin")
+    assert o.by_role.to_dict("list") == {"role": ["student", "official", "unknown"], "participants": [2, 1, 2]}
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("minimum", "participants", "countries", "peak"),
+    [
+        (None, 5, 4, 4),  # no minimum: everyone, as before
+        (0, 5, 4, 4),  # a minimum of 0 is passed by any attendance, even one of unknown length
+        (1, 2, 2, 2),  # Ann and Bob; a check-in's unknown minutes pass no minimum above 0
+        (40, 1, 1, 1),  # Bob (50)
+    ],
+)
+def test_a_minimum_of_minutes_leaves_check_ins_out(minimum, participants, countries, peak):
+    con = checkin_webinar()
+    o = overview(con, Filters(min_minutes=minimum))
+    got = (o.kpis["participants"], o.kpis["attendances"], o.kpis["countries"], int(o.webinars["peak_concurrent"][0]))
+    assert got == (participants, participants, countries, peak)
+    # the minutes are those of Ann and Bob either way (Ann's 30 fall below 40)
+    expected_minutes = (30.0, 50.0) if minimum is None or minimum < 30 else (50.0,)
+    assert o.kpis["minutes_total"] == pytest.approx(sum(expected_minutes))
+    assert o.kpis["median_minutes"] == pytest.approx(sum(expected_minutes) / len(expected_minutes))
+    con.close()
+
+
+def test_a_webinar_known_only_from_check_ins_has_participants_and_no_minutes():
+    con = checkin_webinar()
+    con.execute("delete from attendance")
+    with database.transaction(con):
+        database.refresh(con)
+    countries, roles = queries.run(con, "countries", Filters()), queries.run(con, "roles", Filters())
+    report = reach.report(con, Filters(), countries, roles)
+    keys = ("participants", "attendances", "minutes_total", "median_minutes", "peak_concurrent")
+    picked = {k: report[k] for k in keys}
+    assert picked == {
+        "participants": 3,
+        "attendances": 3,
+        "minutes_total": 0.0,  # nothing measured
+        "median_minutes": None,  # shown as —
+        "peak_concurrent": {"m": 3},  # from 06:40 all three are in the room
+    }
+    assert queries.run(con, "minutes_histogram", Filters()).empty
+    con.close()
+
+
+# -- the source of each webinar's figures ------------------------------------------------------------
+
+SOURCES_SHEET = """ФИО;E-mail;Вебинар;Дата
+Анна;ann@x.org;Телемост;22.10.2026
+Новый Гость;guest@n.org;Телемост;22.10.2026
+Боб;bob@y.org;Толк;29.10.2026
+""".encode()
+
+
+@pytest.fixture
+def sources_programme(tiny):
+    """The hand-made programme (w1-w3 from a Zoom report) and four webinars more: 'telemost' on a
+    platform that exports no attendance (a registration sheet, then three check-ins), 'tolk' with
+    the sheet's registrations only, 'plan' with nothing yet; then one check-in at w1 and one live
+    join at w3."""
+    tiny.executemany(
+        "insert into events (event_id, event_key, series, title, starts_at, planned_minutes, platform, origin)"
+        " values (?, ?, 'S', ?, ?, 60, ?, 'planned')",
+        [
+            (4, "telemost", "Телемост", ts("2026-10-22 06:00"), "Яндекс Телемост"),
+            (5, "tolk", "Толк", ts("2026-10-29 06:00"), "Контур.Толк"),
+            (6, "plan", "План", ts("2026-11-05 06:00"), None),
+        ],
+    )
+    database.reset_sequences(tiny)
+    assert import_file(tiny, SOURCES_SHEET, "registrations.csv", zone=programme.TZ).status == "imported"
+    at = datetime(2026, 10, 22, 6, 5, tzinfo=UTC)
+    store(tiny, [
+        checkin_event("telemost", "session-aaaaaaaaaaaa", "KZ", "student", at),
+        checkin_event("telemost", "session-bbbbbbbbbbbb", "RU", "executive", at),
+        checkin_event("telemost", "session-cccccccccccc", "BY", "other", at),
+        checkin_event("w1", "session-dddddddddddd", "KZ", "student", datetime(2026, 10, 1, 6, 15, tzinfo=UTC)),
+    ])  # fmt: skip
+    live_join = {"id": "j1", "event": "w3", "type": "join", "at": "2026-10-15T20:30:00Z", "email": "zed@x.org"}
+    store(tiny, parse_batch(json.dumps({"events": [live_join]}).encode()))
+    return tiny
+
+
+def test_each_webinar_says_where_its_figures_come_from(sources_programme):
+    o = overview(sources_programme)
+    got = o.webinars[["event_key", "registrants", "participants", "sources"]]
+    assert got.values.tolist() == [
+        ["w1", 2, 3, ("zoom", "checkin")],  # the Zoom report's rows and one check-in
+        ["w2", 3, 3, ("zoom",)],
+        ["w3", 1, 2, ("zoom", "live")],  # Dan in the report, zed joined live
+        ["telemost", 2, 3, ("checkin",)],  # the registrations do not show beside attendance
+        ["tolk", 1, 0, ("registrations",)],  # registrations, no attendance
+        ["plan", 0, 0, ("planned",)],  # nothing yet
+    ]
+    shown = figures.webinar_table(o.webinars, "en")["Source"].tolist()
+    assert shown == ["Zoom file + check-in", "Zoom file", "Zoom file + live feed", "check-in", "registrations only",
+                     "planned, no data yet"]  # fmt: skip
+    assert figures.webinar_table(o.webinars, "ru")["Источник"].tolist() == [
+        "файл Zoom + отметка слушателей", "файл Zoom", "файл Zoom + события эфира", "отметка слушателей",
+        "только регистрации", "запланирован, данных нет"]  # fmt: skip
+
+
+def test_no_attendance_rate_where_attendance_cannot_be_matched_to_registrants(sources_programme):
+    """A check-in is anonymous and registrations alone measure nothing: 'telemost' and 'tolk' have
+    no rate, and their registrations stay out of the programme's rate. By hand: w1 registrations
+    P1, P3 → P1 came (1 of 2); w2 P1, P3, P4 → all came (3 of 3); w3 P7 → no-show (0 of 1): 4 of 6."""
+    o = overview(sources_programme)
+    rates = dict(zip(o.webinars["event_key"], o.webinars["attendance_rate"], strict=True))
+    assert {k: (None if pd.isna(v) else round(v, 4)) for k, v in rates.items()} == {
+        "w1": 0.5, "w2": 1.0, "w3": 0.0, "telemost": None, "tolk": None, "plan": None}  # fmt: skip
+    assert round(o.kpis["attendance_rate"], 4) == round(4 / 6, 4)
+    only_unmeasured = overview(sources_programme, Filters(events=("tolk", "telemost")))
+    assert (only_unmeasured.kpis["registrants"], only_unmeasured.kpis["attendance_rate"]) == (3, None)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(countries=("UZ",)), Filters(min_minutes=45), Filters(events=("tolk", "telemost"))],
+    ids=["a country", "a minimum", "two webinars"],
+)
+def test_the_source_describes_the_webinar_not_the_selection(sources_programme, filters):
+    everyone = overview(sources_programme).webinars.set_index("event_key")["sources"]
+    selected = overview(sources_programme, filters).webinars.set_index("event_key")["sources"]
+    assert selected.to_dict() == everyone[selected.index].to_dict()
+
+
+def test_rehearsal_data_is_no_source(tiny):
+    rehearsal = {"id": "r1", "event": "plan", "type": "join", "at": "2026-11-05T06:05:00Z", "email": "r@x.org",
+                 "event_title": "План"}  # fmt: skip
+    store(tiny, parse_batch(json.dumps({"events": [rehearsal], "rehearsal": True}).encode()))
+    sources = overview(tiny, Filters(rehearsals=True)).webinars.set_index("event_key")["sources"]
+    assert sources.to_dict() == {"w1": ("zoom",), "w2": ("zoom",), "w3": ("zoom",), "plan": ("planned",)}
+
+
+@pytest.mark.parametrize(
+    ("import_format", "source"),
+    [("zoom-attendee", "zoom"), ("webex", "webex"), ("mts-link", "mts-link"), ("bbb", "bbb"), ("sheet", "sheet"),
+     ("mts-link-api", "mts-link-api"), ("a-new-format", "file")],
+)  # fmt: skip
+def test_an_imported_file_is_named_by_its_format(tiny, import_format, source):
+    tiny.execute(
+        "insert into imports values (1, 'f', 'sha', $format, 'utf-8', 'UTC', 1, 1, 1, 0, 1, 0, now()::timestamp, 0.1)",
+        {"format": import_format},
+    )
+    tiny.execute("update attendance set import_id = 1 where event_id = 2")
+    with database.transaction(tiny):
+        database.refresh(tiny)
+    sources = overview(tiny).webinars.set_index("event_key")["sources"]
+    assert sources.to_dict() == {"w1": ("zoom",), "w2": (source,), "w3": ("zoom",)}

@@ -81,6 +81,7 @@ def production_overview(con, filters: Filters) -> dict:
                 "minutes_total": plain(r.minutes_total),
                 "median_minutes": plain(r.median_minutes),
                 "peak_concurrent": plain(r.peak_concurrent),
+                "sources": r.sources,
             }
             for r in o.webinars.itertuples()
         },
@@ -187,13 +188,16 @@ def cumulative_row(key, participants, *, new, total, new_countries, total_countr
     }
 
 
+ZOOM = ("zoom",)
+
+
 def test_oracle_webinar_table_and_cumulative_reach(tiny):
     o = Oracle(tiny).overview(Filters())
     assert o["webinars"] == {
-        "w1": webinar_row(2, 2, 1, 0.5, minutes_total=110.0, median_minutes=55.0, peak_concurrent=2),
-        "w2": webinar_row(3, 3, 3, 1.0, minutes_total=80.0, median_minutes=30.0, peak_concurrent=2),  # see test_metrics
-        "w3": webinar_row(1, 1, 0, 0.0, minutes_total=60.0, median_minutes=60.0, peak_concurrent=1),
-    }
+        "w1": webinar_row(2, 2, 1, 0.5, minutes_total=110.0, median_minutes=55.0, peak_concurrent=2, sources=ZOOM),
+        "w2": webinar_row(3, 3, 3, 1.0, minutes_total=80.0, median_minutes=30.0, peak_concurrent=2, sources=ZOOM),
+        "w3": webinar_row(1, 1, 0, 0.0, minutes_total=60.0, median_minutes=60.0, peak_concurrent=1, sources=ZOOM),
+    }  # w2: see test_metrics; every row of the programme is stored with source 'zoom' and no import
     assert o["cumulative"] == [
         cumulative_row("w1", 2, new=2, total=2, new_countries=2, total_countries=2),  # P1 P2, RU BY
         cumulative_row("w2", 3, new=2, total=4, new_countries=1, total_countries=3),  # P3 P4, AM
@@ -336,7 +340,7 @@ LIVE = [  # id, person, webinar, type, at (UTC), country, role
     ("g", 2, 2, "join", "2026-10-08 06:00", "KZ", None),
     ("h", 2, 2, "join", "2026-10-08 06:05", "KZ", None),
     ("i", 2, 2, "leave", "2026-10-08 06:20", None, None),
-    ("j", CHECKIN, 2, "join", "2026-10-08 06:30", "TJ", "student"),  # a check-in, never left -> 60 min
+    ("j", CHECKIN, 2, "join", "2026-10-08 06:30", "TJ", "student"),  # a check-in: present to 07:30, minutes unknown
     # w3 (20:00, planned end 21:30): a leave at the same second as a join does not close it
     ("k", 7, 3, "leave", "2026-10-15 20:10", None, None),
     ("l", 7, 3, "join", "2026-10-15 20:10", "UZ", None),
@@ -353,6 +357,8 @@ LIVE_SELECTIONS = {
     "two roles": Filters(roles=("official", "student")),
     "min 45": Filters(min_minutes=45),
     "country KZ, min 10": Filters(countries=("KZ",), min_minutes=10),
+    "check-in's country, min 0": Filters(countries=("TJ",), min_minutes=0),
+    "check-in's country, min 1": Filters(countries=("TJ",), min_minutes=1),
 }
 
 
@@ -387,7 +393,7 @@ def test_oracle_live_intervals(tiny_live):
         (2, 2): 20.0,
         (3, 2): 30.0 + 10.0 + 30.0,  # imported [06:05, 06:35), [06:40, 06:50), [07:00, 07:30)
         (4, 2): 5.0,
-        (CHECKIN, 2): 60.0,
+        (CHECKIN, 2): None,  # a check-in: present [06:30, 07:30), but of unknown minutes
         (6, 3): 90.0,
         (7, 3): 30.0,
     }
@@ -409,6 +415,21 @@ def test_oracle_live_intervals(tiny_live):
     for key in ("w1", "w2", "w3"):
         live = o.live(key)
         assert live["joined_total"] == sum(live["by_role"].values()) == sum(live["by_country"].values())
+
+
+def test_oracle_counts_a_check_in_as_a_participant_of_unknown_minutes(tiny_live):
+    o = Oracle(tiny_live)
+    w2 = o.overview(Filters(events=("w2",)))
+    figures = {k: w2[k] for k in ("participants", "attendances", "countries", "minutes_total", "median_minutes")}
+    # P1 45, P2 20, P3 70, P4 5 and the check-in (unknown): median of 5 20 | 45 70
+    assert figures == {"participants": 5, "attendances": 5, "countries": 4, "minutes_total": 140.0,
+                       "median_minutes": 32.5}  # fmt: skip
+    # the check-in is in the room from 06:30 to the planned end: P1 P3 and the check-in at 06:30
+    assert w2["webinars"]["w2"]["peak_concurrent"] == 3
+    assert w2["webinars"]["w2"]["sources"] == ("zoom", "live", "checkin")  # P2 and P3 joined live
+    at_least_one = o.overview(Filters(events=("w2",), min_minutes=1))
+    assert (at_least_one["participants"], at_least_one["by_country"]) == (4, {"AM": 1, "KZ": 1, "RU": 1, "unknown": 1})
+    assert o.overview(Filters(events=("w2",), min_minutes=0))["participants"] == 5
 
 
 @pytest.mark.parametrize("filters", LIVE_SELECTIONS.values(), ids=LIVE_SELECTIONS.keys())

@@ -17,7 +17,8 @@ def con(tmp_path):
 def test_a_planned_webinar_is_stored_in_utc_with_its_platform(con):
     plan = planning.Plan("  Фотоника:   итоги года ", "2026-12-15 14:30", 75, "tolk", "Фотоника")
     key = planning.plan_webinar(con, plan, "Asia/Yekaterinburg")
-    row = con.execute("select event_key, title, series, starts_at, planned_minutes, platform, origin from events").fetchall()
+    row = con.execute("select event_key, title, series, starts_at, planned_minutes, platform, origin "
+                      "from events").fetchall()  # fmt: skip
     assert row == [(key, "Фотоника: итоги года", "Фотоника", datetime(2026, 12, 15, 9, 30), 75, "tolk", "planned")]
     assert key == "фотоника-итоги-года-2026-12-15"
 

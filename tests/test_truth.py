@@ -396,3 +396,34 @@ def test_removing_the_import_that_made_a_rehearsal_webinar_real_makes_it_a_rehea
     assert con.execute(flag).fetchall() == [(True,)]
     assert reach.report(con, ALL, *references(con))["events"] == 3  # the programme's three, not reh-3
     con.close()
+
+
+def test_the_facts_update_after_check_ins_equals_a_whole_rebuild(tiny):
+    """Check-ins carry what a whole rebuild derives from them (minutes unknown, the check-in
+    source) through the facts update of their persons alone; a later live event that moves the
+    webinar's end moves theirs too."""
+    from datetime import UTC, datetime
+
+    from dashboard.live.checkin import checkin_event
+
+    def every_fact() -> dict:
+        return {table: tiny.execute(f"select * from {table} order by all").fetchall()  # noqa: S608
+                for table, _, _ in database.FACTS}  # fmt: skip
+
+    store(tiny, [checkin_event("w1", "session-aaaaaaaaaaaa", "TJ", "student", datetime(2026, 10, 1, 6, 20, tzinfo=UTC)),
+                 checkin_event("w2", "session-bbbbbbbbbbbb", "KZ", "other", datetime(2026, 10, 8, 6, 20, tzinfo=UTC))],
+          refresh=False)  # fmt: skip
+    store(tiny, batch(join("w1", "2026-10-01T07:50:00Z", email="late@x.org")), refresh=False)
+    with database.transaction(tiny, canonical=False):
+        database.catch_up(tiny)
+    caught_up = every_fact()
+    known = "select event_key, minutes, minutes_known, sources from pair_facts where person_id >= 8 order by all"
+    # w1 ends at the late join's second, 07:50:01: the check-in [06:20, 07:50:01) is presence, not minutes
+    assert tiny.execute(known).fetchall() == [
+        ("w1", 1 / 60, True, 128),  # the late join: one second, live feed
+        ("w1", 90 + 1 / 60, False, 256),
+        ("w2", 70.0, False, 256),
+    ]
+    with database.transaction(tiny):
+        database.refresh(tiny)
+    assert every_fact() == caught_up

@@ -115,6 +115,8 @@ def test_the_wheel_carries_sql_reference_tables_and_map_shapes(wheel):
     }
     # the theme of .streamlit/config.toml, read by Streamlit next to the app's script
     assert "dashboard/.streamlit/config.toml" in names
+    # the definitions of docs/metrics.md, on every export's first page
+    assert {n for n in names if n.startswith("dashboard/bundled/docs/")} == {"dashboard/bundled/docs/metrics.md"}
     assert not {n for n in names if n.startswith(("tests/", "queries/", "data/")) or "secrets" in n}
 
 
@@ -136,6 +138,13 @@ def test_installed_reach_builds_and_reports_the_demo(installed, tmp_path):
     # the same figures as the checkout's code on the same file
     checkout = Path(sys.executable).parent / "reach"
     assert report == json.loads(_run([checkout, "report", "--db", db, "--json"], cwd=ROOT).stdout)
+    # an export carries the definitions of docs/metrics.md from inside the package
+    from openpyxl import load_workbook
+
+    out = _run([reach, "export", "--format", "xlsx", "--out", tmp_path / "r.xlsx", "--db", db, "--lang", "en"],
+               cwd=work, env=env).stdout  # fmt: skip
+    about = load_workbook(tmp_path / "r.xlsx")["About"]
+    assert "Participants (reach)" in [row[0] for row in about.iter_rows(values_only=True)]
     # without --db, the user's data folder
     missing = subprocess.run([reach, "report"], capture_output=True, text=True, cwd=work, env=env, timeout=60)
     assert missing.returncode == 2

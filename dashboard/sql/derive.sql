@@ -11,6 +11,9 @@
 -- lasts to the webinar's end: its planned end (its start plus 90 minutes when none is planned)
 -- or, when live events of the same kind (real or rehearsal) came later, the end of the second
 -- of the latest of them — whoever is connected when the last event arrives is counted there.
+-- Each interval carries the bit of its source (filters.sql) and whether it is a check-in: a join
+-- of a check-in person (identity 'checkin:…'), whose end is presence in the room, not a measured
+-- length (docs/metrics.md: minutes are known when at least one interval of the pair is not one).
 create or replace temp table rebuild_attendance as
 with live as (
     select l.*,
@@ -26,16 +29,20 @@ latest_event as (   -- over every person of the webinar, not only those rebuilt
     from live_events
     group by event_id, is_rehearsal
 )
-select person_id, event_id, joined_at, left_at, is_staff, staff_role, country, role
-from attendance
-where $everyone or person_id in (select person_id from rebuild_persons)
+select a.person_id, a.event_id, a.joined_at, a.left_at, a.is_staff, a.staff_role, a.country, a.role,
+    attendance_source_bit(coalesce(i.format, a.source)) as source_bit, false as is_checkin
+from attendance a
+left join imports i on i.import_id = a.import_id
+where $everyone or a.person_id in (select person_id from rebuild_persons)
 union all
 select l.person_id, l.event_id, l.occurred_at,
     coalesce(l.left_at, greatest(e.starts_at + to_minutes(coalesce(e.planned_minutes, 90)), le.last_second_end)),
-    false, null, l.country, l.role
+    false, null, l.country, l.role,
+    live_source_bit(starts_with(p.identity_key, 'checkin:')), starts_with(p.identity_key, 'checkin:')
 from live l
 join events e on e.event_id = l.event_id
 join latest_event le on le.event_id = l.event_id and le.is_rehearsal is not distinct from l.is_rehearsal
+join participants p on p.person_id = l.person_id
 where l.type = 'join';
 
 create or replace temp table rebuild_registrations as
@@ -94,10 +101,11 @@ drop table person_country;
 drop table person_role;
 
 -- Merged audience intervals: overlapping or touching rejoins of one person in one event
--- become one segment, so a person is counted once at any instant and minutes are a union.
+-- become one segment, so a person is counted once at any instant and minutes are a union. A
+-- segment keeps the sources of its intervals and whether any of them is not a check-in.
 create or replace temp table audience_segments as
 with rows_ordered as (
-    select person_id, event_id, joined_at, left_at,
+    select person_id, event_id, joined_at, left_at, source_bit, is_checkin,
         max(left_at) over (
             partition by person_id, event_id order by joined_at, left_at
             rows between unbounded preceding and 1 preceding
@@ -110,6 +118,7 @@ islands as (
         over (partition by person_id, event_id order by joined_at, left_at) as segment_no
     from rows_ordered
 )
-select person_id, event_id, min(joined_at) as seg_start, max(left_at) as seg_end
+select person_id, event_id, min(joined_at) as seg_start, max(left_at) as seg_end,
+    bit_or(source_bit) as sources, bool_or(not is_checkin) as is_timed
 from islands
 group by person_id, event_id, segment_no;

@@ -22,6 +22,42 @@ create or replace macro event_selected(event_key_, series_, event_date_, is_rehe
     and (f_date_to is null or event_date_ <= f_date_to)
 );
 
+-- Where a webinar's figures come from (docs/metrics.md, "Source"), one bit per source so that
+-- a pair's sources, and a cell's, are a bit_or of its intervals': the file an attendance row was
+-- imported from (by the import's format; a row stored without an import, such as the demo's,
+-- by its own source), or a live join, a check-in's apart. derive.sql writes them,
+-- queries/webinar_sources.sql reads them back as names, in this order.
+create or replace macro attendance_source_bit(format_) as (
+    case
+        when format_ like 'zoom%' then 1
+        when format_ = 'webex' then 2
+        when format_ = 'mts-link' then 4
+        when format_ = 'bbb' then 8
+        when format_ = 'sheet' then 16
+        when format_ = 'mts-link-api' then 64
+        else 32   -- another file
+    end
+);
+
+create or replace macro live_source_bit(is_checkin_) as (case when is_checkin_ then 256 else 128 end);
+
+-- The names of the sources of a webinar from its bits; with none, 'registrations' (registrations
+-- but no attendance) or 'planned' (nothing yet).
+create or replace macro source_names(bits_, has_registrations_) as (
+    coalesce(nullif(list_filter([
+        case when bits_ & 1 <> 0 then 'zoom' end,
+        case when bits_ & 2 <> 0 then 'webex' end,
+        case when bits_ & 4 <> 0 then 'mts-link' end,
+        case when bits_ & 8 <> 0 then 'bbb' end,
+        case when bits_ & 16 <> 0 then 'sheet' end,
+        case when bits_ & 32 <> 0 then 'file' end,
+        case when bits_ & 64 <> 0 then 'mts-link-api' end,
+        case when bits_ & 128 <> 0 then 'live' end,
+        case when bits_ & 256 <> 0 then 'checkin' end
+    ], lambda name_: name_ is not null), []),
+    [case when has_registrations_ then 'registrations' else 'planned' end])
+);
+
 create or replace macro person_selected(country_, role_, stage_, is_rehearsal_, f_countries, f_roles, f_stages, f_rehearsals) as (
     (f_rehearsals or not is_rehearsal_)
     and (f_countries is null or list_contains(f_countries, country_))

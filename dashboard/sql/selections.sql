@@ -21,9 +21,13 @@ select *
 from event_facts
 where event_selected(event_key, series, event_date, is_rehearsal, f_events, f_series, f_date_from, f_date_to, f_rehearsals);
 
--- Registered or attended (person, webinar) pairs in the selection; is_attended applies min_minutes.
+-- Registered or attended (person, webinar) pairs in the selection; is_attended applies min_minutes
+-- (minutes that are not known, from check-ins only, pass no minimum above 0). Figures of minutes
+-- read only the pairs whose minutes_known.
 create or replace macro selected_pairs(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages, f_min_minutes, f_rehearsals) as table
-select p.*, coalesce(p.minutes >= coalesce(f_min_minutes, 0), false) as is_attended
+select p.*,
+    coalesce(p.minutes >= coalesce(f_min_minutes, 0) and (p.minutes_known or coalesce(f_min_minutes, 0) <= 0), false)
+        as is_attended
 from pair_facts p
 where event_selected(p.event_key, p.series, p.event_date, false, f_events, f_series, f_date_from, f_date_to, f_rehearsals)
   and person_selected(p.country, p.role, p.stage, p.is_rehearsal, f_countries, f_roles, f_stages, f_rehearsals);
@@ -43,10 +47,11 @@ from minutes_histogram h
 where event_selected(h.event_key, h.series, h.event_date, false, f_events, f_series, f_date_from, f_date_to, false)
   and person_selected(h.country, h.role, h.stage, false, f_countries, f_roles, f_stages, false);
 
--- Merged audience segments of attended pairs in the selection.
+-- Merged audience segments of attended pairs in the selection (min_minutes as in selected_pairs).
 create or replace macro selected_segments(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages, f_min_minutes, f_rehearsals) as table
 select s.*
 from segment_facts s
 where event_selected(s.event_key, s.series, s.event_date, false, f_events, f_series, f_date_from, f_date_to, f_rehearsals)
   and person_selected(s.country, s.role, s.stage, s.is_rehearsal, f_countries, f_roles, f_stages, f_rehearsals)
-  and s.minutes >= coalesce(f_min_minutes, 0);
+  and s.minutes >= coalesce(f_min_minutes, 0)
+  and (s.minutes_known or coalesce(f_min_minutes, 0) <= 0);

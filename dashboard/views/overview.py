@@ -65,6 +65,9 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_config={t("col_title", lang): st.column_config.TextColumn(width=300)},
+    column_config={
+        t("col_title", lang): st.column_config.TextColumn(width=300),
+        t("col_source", lang): st.column_config.TextColumn(help=t("col_source_help", lang)),
+    },
 )
 st.caption(t("footer", lang, tz=ctx.timezone))

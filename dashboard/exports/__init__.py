@@ -1,0 +1,100 @@
+"""Figures that leave the dashboard: `reach export` and the overview's download button.
+
+    export(con, "xlsx", out, filters, lang)   — the file (or, for csv, the folder) at `out`
+    as_bytes(con, "xlsx", filters, lang)      — the same in memory, for a download (csv: a zip)
+
+Every format is built from one Content (content.py) and never asks the network for anything:
+the html carries plotly.js and the map's shapes, the pptx's pictures are drawn by kaleido through
+the local chromium with the bundled map shapes.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import duckdb
+
+from dashboard import figures
+from dashboard.exports import writers
+from dashboard.exports.content import Content, build
+from dashboard.filters import ALL, Filters
+from dashboard.i18n import t
+from dashboard.settings import PACKAGE_DIR
+
+FORMATS = ("xlsx", "csv", "html", "pptx")
+TOPOJSON = PACKAGE_DIR / "static" / "topojson"
+MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "application/zip",
+         "html": "text/html",
+         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}  # fmt: skip
+
+
+def charts(content: Content) -> dict:
+    """The overview's charts for this content, by name."""
+    o, lang, k = content.overview, content.lang, content.threshold
+    found = {
+        "map": figures.country_map(o.by_country, content.countries, lang, k),
+        "countries": figures.country_bars(o.by_country, content.countries, lang, k),
+        "roles": figures.role_bars(o.by_role, content.roles, lang, k),
+        "cumulative": figures.cumulative_reach(o.cumulative, lang),
+    }
+    if hasattr(figures, "matrix_heatmap"):
+        found["matrix"] = figures.matrix_heatmap(o.matrix, content.countries, content.roles, lang, k)
+    return found
+
+
+def pictures(content: Content) -> dict[str, bytes]:
+    """Slide title -> PNG of each chart, rendered offline (kaleido finds the local chromium; the
+    map's shapes come from the bundled files, never the CDN)."""
+    import plotly.io as pio
+
+    pio.defaults.topojson = TOPOJSON.as_uri()
+    found = charts(content)
+    titles = {"map": "map_title", "countries": "by_country_title", "roles": "by_role_title",
+              "cumulative": "cumulative_title", "matrix": "x_matrix_title"}  # fmt: skip
+    names = list(found)
+    with tempfile.TemporaryDirectory() as folder:  # one browser for every picture (one each: seconds more)
+        paths = [Path(folder) / f"{name}.png" for name in names]
+        pio.write_images([found[n] for n in names], paths, format="png", width=1500, height=760, scale=1)
+        return {t(titles[name], content.lang): path.read_bytes() for name, path in zip(names, paths, strict=True)}
+
+
+def write(content: Content, fmt: str, out: Path) -> Path:
+    if fmt == "xlsx":
+        writers.write_xlsx(content, out)
+    elif fmt == "csv":
+        writers.write_csv(content, out)
+    elif fmt == "html":
+        writers.write_html(content, out, charts(content), TOPOJSON)
+    elif fmt == "pptx":
+        writers.write_pptx(content, out, pictures(content))
+    else:
+        raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    return out
+
+
+def export(con: duckdb.DuckDBPyConnection, fmt: str, out: Path, filters: Filters = ALL, lang: str = "ru", *,
+           with_people: bool = False, threshold: int | None = None) -> Path:  # fmt: skip
+    return write(build(con, filters, lang, with_people=with_people, threshold=threshold), fmt, out)
+
+
+def as_bytes(con: duckdb.DuckDBPyConnection, fmt: str, filters: Filters = ALL, lang: str = "ru", *,
+             with_people: bool = False, threshold: int | None = None) -> bytes:  # fmt: skip
+    """The export in memory: the file's bytes, or for csv a zip of its files."""
+    content = build(con, filters, lang, with_people=with_people, threshold=threshold)
+    if fmt == "csv":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in writers.csv_files(content).items():
+                archive.writestr(name, data)
+        return buffer.getvalue()
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(content, fmt, Path(folder) / f"export.{fmt}")
+        return path.read_bytes()
+
+
+def file_name(fmt: str, lang: str) -> str:
+    """The download's name: reach_<overview|обзор>.<ext> (csv: a zip)."""
+    return f"reach_{t('x_file_stem', lang)}.{'zip' if fmt == 'csv' else fmt}"

@@ -1,0 +1,191 @@
+"""What every export holds, whatever its format: the title page (programme, filters, date, the
+definitions of docs/metrics.md) and the tables, each a DataFrame with headers in the chosen
+language. Built from the same overview the dashboard shows (dashboard/reach.py); a viewer's
+copy is masked as the viewer's screen is (dashboard/suppression.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from dashboard import database, figures, queries, reach, suppression
+from dashboard.filters import ALL, Filters
+from dashboard.i18n import country_names, role_labels, t
+from dashboard.selection_text import describe
+from dashboard.settings import resource_dir
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # file and Excel table name: letters and underscores
+    sheet: str  # at most 31 characters (Excel's limit)
+    title: str
+    frame: pd.DataFrame
+
+
+@dataclass
+class Content:
+    lang: str
+    title: str
+    programme: str
+    selection: list[str]
+    generated: str  # the programme's local time, as text
+    timezone: str
+    definitions: list[tuple[str, str]]
+    tables: list[Table] = field(default_factory=list)
+    overview: reach.Overview | None = None
+    countries: pd.DataFrame | None = None
+    roles: pd.DataFrame | None = None
+    threshold: int | None = None  # small counts hidden (a viewer's copy)
+
+
+_CELL = re.compile(r"^\|(.*)\|\s*$")
+_MARKUP = re.compile(r"[*`]")
+
+
+def definitions(lang: str) -> list[tuple[str, str]]:
+    """(figure, definition) of every row of docs/metrics.md's tables, in `lang` (the doc keeps the
+    English text in its second column and the Russian in its third)."""
+    path = resource_dir("docs") / "metrics.md"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _CELL.match(line)
+        if not match:
+            continue
+        cells = [c.strip() for c in match.group(1).split(" | ")]
+        if len(cells) != 3 or set(cells[1]) <= {"-", ":"} or cells[1] in ("English", ""):
+            continue
+        name = _MARKUP.sub("", cells[0])
+        english, russian = cells[1], cells[2]
+        label = name.split(" / ")[0 if lang == "en" else -1].split(" — ")[-1].strip()
+        rows.append((label, _MARKUP.sub("", english if lang == "en" else russian)))
+    return rows
+
+
+def _kpi_table(o: reach.Overview, lang: str) -> pd.DataFrame:
+    """The headline figures as numbers (a rate in percent, minutes to one decimal)."""
+    k = o.kpis
+    rate, median = k["attendance_rate"], k["median_minutes"]
+    rows = [
+        (t("participants", lang), k["participants"]),
+        (t("x_registrants", lang), k["registrants"]),
+        (t("attendance_rate", lang) + ", %", None if rate is None else round(rate * 100, 1)),
+        (t("x_attendances", lang), k["attendances"]),
+        (t("webinars", lang), k["events"]),
+        (t("x_countries", lang), k["countries"]),
+        (t("cis_countries", lang), k["cis_countries"]),
+        (t("repeat_participants", lang), k["repeat_participants"]),
+        (t("x_minutes_total", lang), round(k["minutes_total"], 1)),
+        (t("median_minutes", lang), None if median is None else round(median, 1)),
+    ]
+    rows += [(t("stage_coverage", lang, n=r.stage), f"{r.countries_reached} / {r.countries_in_stage}")
+             for r in o.stage_coverage.itertuples()]  # fmt: skip
+    return pd.DataFrame({t("x_figure", lang): [r[0] for r in rows], t("x_value", lang): [r[1] for r in rows]})
+
+
+def _shown(frame: pd.DataFrame, threshold: int | None, lang: str) -> list:
+    """Counts as numbers, or for a viewer's copy "< k" / "hidden" where the screen hides them."""
+    if "hidden" not in frame:
+        return frame["participants"].astype(int).tolist()
+    return [(f"< {threshold}" if small else t("hidden_value", lang)) if hidden else int(n)
+            for n, hidden, small in zip(frame["participants"], frame["hidden"], frame["small"],
+                                        strict=True)]  # fmt: skip
+
+
+def _country_table(o, countries, lang, threshold) -> pd.DataFrame:
+    names = country_names(countries, lang)
+    return pd.DataFrame({
+        t("x_code", lang): o.by_country["country"].tolist(),
+        t("x_country", lang): [names.get(c, c) for c in o.by_country["country"]],
+        t("x_stage", lang): [int(s) if pd.notna(s) else None for s in o.by_country["stage"]],
+        t("x_participants", lang): _shown(o.by_country, threshold, lang),
+    })  # fmt: skip
+
+
+def _role_table(o, roles, lang, threshold) -> pd.DataFrame:
+    labels = role_labels(roles, lang)
+    return pd.DataFrame({
+        t("x_code", lang): o.by_role["role"].tolist(),
+        t("x_role", lang): [labels.get(r, r) for r in o.by_role["role"]],
+        t("x_participants", lang): _shown(o.by_role, threshold, lang),
+    })  # fmt: skip
+
+
+def matrix_order(countries: pd.DataFrame, present: list[str]) -> list[str]:
+    """Countries of the matrix: CIS states by stage and name first, then the others, `unknown` last."""
+    cis = countries[countries["cis_status"].isin(["member", "associate"])]
+    ordered = [c for c in cis.sort_values(["stage", "iso2"])["iso2"] if c in present]
+    others = sorted(c for c in present if c not in ordered and c != "unknown")
+    return ordered + others + (["unknown"] if "unknown" in present else [])
+
+
+def _matrix_table(o, countries, roles, lang, threshold) -> pd.DataFrame:
+    names, labels = country_names(countries, lang), role_labels(roles, lang)
+    present_roles = [r for r in roles["code"] if r in set(o.matrix["role"])]
+    order = matrix_order(countries, sorted(set(o.matrix["country"])))
+    cells = {(c, r): v for c, r, v in zip(o.matrix["country"], o.matrix["role"], _shown(o.matrix, threshold, lang),
+                                          strict=True)}  # fmt: skip
+    frame = pd.DataFrame({t("x_country", lang): [names.get(c, c) for c in order]})
+    for role in present_roles:
+        frame[labels.get(role, role)] = [cells.get((c, role), 0) for c in order]
+    return frame
+
+
+def _webinar_table(o, lang, threshold) -> pd.DataFrame:
+    table = figures.webinar_table(o.webinars, lang)
+    if threshold:
+        counts = [t("col_registrants", lang), t("col_participants", lang), t("col_peak", lang)]
+        table = suppression.small_counts_as_text(table, counts, threshold)
+    return table
+
+
+def people_table(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str) -> pd.DataFrame:
+    """The person-level list (analysts only): who attended which selected webinars."""
+    people = queries.run(con, "people_list", filters)
+    return people.rename(columns={c: t(f"x_people_{c}", lang) for c in people.columns})
+
+
+def build(con: duckdb.DuckDBPyConnection, filters: Filters = ALL, lang: str = "ru", *, with_people: bool = False,
+          threshold: int | None = None) -> Content:  # fmt: skip
+    """Everything an export shows for one selection. `threshold`: a viewer's copy (REACH_MIN_CELL)."""
+    countries = queries.run(con, "countries", ALL)
+    roles = queries.run(con, "roles", ALL)
+    webinars = queries.run(con, "webinar_list", ALL)
+    o = reach.overview(con, filters, countries, roles)
+    if threshold:
+        o, _ = suppression.for_viewer(o, threshold)
+    zone = database.programme_setting(con, "timezone") or "UTC"
+    now = datetime.now(UTC).astimezone(ZoneInfo(zone))
+    content = Content(
+        lang=lang,
+        title=t("app_title", lang),
+        programme=database.programme_setting(con, f"title_{lang}") or database.programme_setting(con, "title") or "",
+        selection=describe(filters, lang, countries, roles, webinars),
+        generated=f"{now:%d.%m.%Y %H:%M}",
+        timezone=zone,
+        definitions=definitions(lang),
+        overview=o,
+        countries=countries,
+        roles=roles,
+        threshold=threshold,
+    )
+    content.tables = [
+        Table("kpis", t("x_sheet_kpis", lang), t("x_sheet_kpis", lang), _kpi_table(o, lang)),
+        Table("by_country", t("x_sheet_countries", lang), t("by_country_title", lang),
+              _country_table(o, countries, lang, threshold)),
+        Table("by_role", t("x_sheet_roles", lang), t("by_role_title", lang), _role_table(o, roles, lang, threshold)),
+        Table("matrix", t("x_sheet_matrix", lang), t("x_matrix_title", lang),
+              _matrix_table(o, countries, roles, lang, threshold)),
+        Table("webinars", t("x_sheet_webinars", lang), t("webinars_title", lang), _webinar_table(o, lang, threshold)),
+    ]  # fmt: skip
+    if with_people:
+        content.tables.append(Table("people", t("x_sheet_people", lang), t("x_sheet_people", lang),
+                                    people_table(con, filters, lang)))  # fmt: skip
+    assert all(len(table.sheet) <= 31 for table in content.tables)
+    return content
+
