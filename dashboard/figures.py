@@ -68,7 +68,7 @@ def stage_group(code: str, stage) -> str:
     return f"stage_{int(stage)}"
 
 
-def _hbar(names, values, name: str, colour: str, lang: str, extra: str = "", texts=None) -> dict:
+def _hbar(names, values, name: str, colour: str, lang: str, extra: str = "", texts=None, codes=None) -> dict:
     """One horizontal bar trace; `texts` replaces the value labels (small-cell suppression shows
     "< k" there, and in the hover, with a zero-length bar: the count never reaches the browser)."""
     values = list(values)
@@ -83,6 +83,7 @@ def _hbar(names, values, name: str, colour: str, lang: str, extra: str = "", tex
         "text": texts,
         "textposition": "outside",
         "cliponaxis": False,
+        "customdata": list(codes) if codes is not None else list(names),  # what a click selects
         "hovertemplate": "%{y}: %{text} " + t("hover_persons", lang) + f"<extra>{extra}</extra>",
     }
 
@@ -149,7 +150,7 @@ def country_bars(
             label = t(group, lang)
             data.append(
                 _hbar([names[i] for i in rows], by_country["participants"].iloc[rows], label, colour, lang, label,
-                      texts=[texts[i] for i in rows])  # fmt: skip
+                      texts=[texts[i] for i in rows], codes=[by_country["country"].iloc[i] for i in rows])  # fmt: skip
             )
     top = float(by_country["participants"].max() or 1)
     return _figure(
@@ -194,7 +195,8 @@ def role_bars(by_role: pd.DataFrame, roles: pd.DataFrame, lang: str, threshold: 
     names = [_wrap(labels.get(r, r)) for r in by_role["role"]]
     top = float(by_role["participants"].max() or 1)
     return _figure(
-        [_hbar(names, by_role["participants"], "", ROLE_COLOUR, lang, texts=_value_texts(by_role, threshold, lang))],
+        [_hbar(names, by_role["participants"], "", ROLE_COLOUR, lang, texts=_value_texts(by_role, threshold, lang),
+               codes=by_role["role"].tolist())],
         t("by_role_title", lang),
         height=max(340, 90 + 46 * len(by_role)),
         yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
@@ -203,7 +205,7 @@ def role_bars(by_role: pd.DataFrame, roles: pd.DataFrame, lang: str, threshold: 
 
 
 def country_map(
-    by_country: pd.DataFrame, countries: pd.DataFrame, lang: str, threshold: int | None = None
+    by_country: pd.DataFrame, countries: pd.DataFrame, lang: str, threshold: int | None = None, height: int = 480
 ) -> go.Figure:
     """Choropleth of participants over the CIS region (known countries only); countries flagged
     `hidden` (small-cell suppression) are drawn in one neutral colour and read "< threshold"."""
@@ -223,7 +225,7 @@ def country_map(
         # Colour by the square root, so that a country of 5 is visible beside one of 130;
         # the colour bar is labelled in persons and the hover shows the count.
         "z": [v**0.5 for v in values],
-        "customdata": values,
+        "customdata": [[v, c] for v, c in zip(values, known["country"], strict=True)],  # a click selects the code
         "text": [names.get(c, c) for c in known["country"]],
         "colorscale": MAP_SCALE,
         "zmin": 0,
@@ -232,10 +234,11 @@ def country_map(
         "colorbar": {
             "title": {"text": persons},
             "thickness": 14,
+            "len": 0.8,  # the colour scale no taller than the map
             "tickvals": [v**0.5 for v in ticks],
             "ticktext": [str(v) for v in ticks],
         },
-        "hovertemplate": "%{text}: %{customdata} " + persons + "<extra></extra>",
+        "hovertemplate": "%{text}: %{customdata[0]} " + persons + "<extra></extra>",
     }
     data = [trace]
     if len(hidden):
@@ -248,9 +251,9 @@ def country_map(
             "colorscale": [[0, HIDDEN_COLOUR], [1, HIDDEN_COLOUR]],
             "showscale": False,
             "marker": {"line": {"color": "white", "width": 0.8}},
-            "customdata": [f"&lt; {threshold} {persons}" if small else t("hidden_value", lang)
-                           for small in hidden["small"]],  # fmt: skip
-            "hovertemplate": "%{text}: %{customdata}<extra></extra>",
+            "customdata": [[f"&lt; {threshold} {persons}" if small else t("hidden_value", lang), code]
+                           for small, code in zip(hidden["small"], hidden["country"], strict=True)],  # fmt: skip
+            "hovertemplate": "%{text}: %{customdata[0]}<extra></extra>",
         })  # fmt: skip
     geo = {
         "resolution": 50,
@@ -267,7 +270,7 @@ def country_map(
         "showframe": False,
         "showcoastlines": False,
     }
-    return _figure(data, t("map_title", lang), height=480, geo=geo, margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return _figure(data, t("map_title", lang), height=height, geo=geo, margin={"l": 0, "r": 0, "t": 50, "b": 0})
 
 
 def _colour_ticks(top: int) -> list[int]:
@@ -281,9 +284,13 @@ def _colour_ticks(top: int) -> list[int]:
 
 def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:
     """Unique reach so far (line) and new participants per webinar (bars), by webinar date."""
-    dates = [d.strftime("%Y-%m-%d") for d in pd.to_datetime(cumulative["event_date"])]
+    # one column per webinar, labelled by its date (with the year when the series spans years):
+    # webinars weeks or years apart never crowd or overlap
+    dates = _dates(cumulative)
+    full_dates = [d.strftime("%d.%m.%Y") for d in pd.to_datetime(cumulative["event_date"])]
     persons = t("hover_persons", lang)
     titles = list(cumulative["title"])
+    keys = list(cumulative["event_key"])
     totals = [int(v) for v in cumulative["cumulative_participants"]]
     bars = {
         "type": "bar",
@@ -291,8 +298,9 @@ def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:
         "y": [int(v) for v in cumulative["new_participants"]],
         "name": t("new_bars", lang),
         "marker": {"color": NEW_COLOUR},
-        "customdata": titles,
-        "hovertemplate": "%{customdata}<br>%{x|%d.%m.%Y}: +%{y} " + persons + "<extra></extra>",
+        # title and date for the hover; the key is what a click selects
+        "customdata": [[title, k, d] for title, k, d in zip(titles, keys, full_dates, strict=True)],
+        "hovertemplate": "%{customdata[0]}<br>%{customdata[2]}: +%{y} " + persons + "<extra></extra>",
     }
     line = {
         "type": "scatter",
@@ -304,8 +312,8 @@ def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:
         "marker": {"size": 10},
         "text": totals,
         "textposition": "top center",
-        "customdata": titles,
-        "hovertemplate": "%{customdata}<br>%{x|%d.%m.%Y}: %{y} " + persons + "<extra></extra>",
+        "customdata": [[title, k, d] for title, k, d in zip(titles, keys, full_dates, strict=True)],
+        "hovertemplate": "%{customdata[0]}<br>%{customdata[2]}: %{y} " + persons + "<extra></extra>",
     }
     top = float(max(totals, default=0) or 1)
     return _figure(
@@ -314,7 +322,7 @@ def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:
         height=440,
         legend_on_top=True,
         yaxis=_count_axis(t("persons_axis", lang), top, 1.18),
-        xaxis={"title": {"text": t("date_axis", lang)}, "type": "date", "tickformat": "%d.%m", "tickvals": dates},
+        xaxis={"title": {"text": t("date_axis", lang)}, "type": "category"},
     )
 
 
@@ -349,48 +357,51 @@ HIDDEN_TEXT_COLOUR = "#5f6b7a"
 def matrix_heatmap(
     matrix: pd.DataFrame, countries: pd.DataFrame, roles: pd.DataFrame, lang: str, threshold: int | None = None
 ) -> go.Figure:
-    """Participants per country × role, the numbers in the cells: CIS states first (by stage),
-    then other countries, `unknown` kept last; roles in their order. Hidden cells (small-cell
-    suppression) read "< k" or "hidden" and carry no number. A click on a cell selects it."""
+    """Participants per country × role as a heat map of square tiles with the numbers in them:
+    CIS states first (by stage), then other countries, `unknown` kept last; roles in their order.
+    Tiles, not a plotly heatmap: Streamlit reports selections of points but not of heatmap cells,
+    and a click on a tile selects that country and role. Hidden cells (small-cell suppression)
+    read "< k" or "hidden", in grey, and carry no number."""
     from dashboard.exports.content import matrix_order  # one order for the screen and the exports
 
     names, labels = country_names(countries, lang), role_labels(roles, lang)
-    present = set(matrix["country"])
-    order = matrix_order(countries, sorted(present))
+    order = matrix_order(countries, sorted(set(matrix["country"])))
     role_order = [r for r in roles["code"].tolist() if r in set(matrix["role"])]
-    hidden = dict.fromkeys(zip(matrix["country"], matrix["role"], strict=True), "")
+    shown: dict[tuple[str, str], str] = {}
     if "hidden" in matrix:
-        for c, r, h, s in zip(matrix["country"], matrix["role"], matrix["hidden"], matrix["small"], strict=True):
+        for c, r, h, small in zip(matrix["country"], matrix["role"], matrix["hidden"], matrix["small"], strict=True):
             if h:
-                hidden[c, r] = f"< {threshold}" if s else t("hidden_value", lang)
+                shown[c, r] = f"< {threshold}" if small else t("hidden_value", lang)
     values = {(c, r): int(v) for c, r, v in zip(matrix["country"], matrix["role"], matrix["participants"], strict=True)}
-    z = [[values.get((c, r), 0) if not hidden.get((c, r)) else None for r in role_order] for c in order]
-    text = [[hidden.get((c, r)) or str(values.get((c, r), 0)) for r in role_order] for c in order]
+    top = max([v for k, v in values.items() if k not in shown], default=1) or 1
+    cells = [(c, r) for c in order for r in role_order]
     persons = t("hover_persons", lang)
-    trace = {
-        "type": "heatmap",
-        "x": [labels.get(r, r) for r in role_order],
-        "y": [names.get(c, c) for c in order],
-        "z": z,
-        "text": text,
-        "texttemplate": "%{text}",
-        "textfont": {"size": 14},
-        "customdata": [[[c, r] for r in role_order] for c in order],
-        "colorscale": HEAT_SCALE,
-        "zmin": 0,
-        "xgap": 2,
-        "ygap": 2,
-        "colorbar": {"title": {"text": persons}, "thickness": 12},
-        "hovertemplate": "%{y} · %{x}: %{text} " + persons + "<extra></extra>",
+    x_labels, y_labels = [labels.get(r, r) for r in role_order], [names.get(c, c) for c in order]
+    colours = {
+        "type": "heatmap", "x": x_labels, "y": y_labels,
+        "z": [[None if (c, r) in shown else values.get((c, r), 0) for r in role_order] for c in order],
+        "text": [[shown.get((c, r)) or str(values.get((c, r), 0)) for r in role_order] for c in order],
+        "texttemplate": "%{text}", "textfont": {"size": 14}, "colorscale": HEAT_SCALE, "zmin": 0, "zmax": top,
+        "xgap": 3, "ygap": 3, "showscale": False, "hoverinfo": "skip",
+    }
+    clicks = {  # invisible tiles on top: what a click selects (country and role in customdata)
+        "type": "scatter", "mode": "markers", "x": [labels.get(r, r) for _, r in cells],
+        "y": [names.get(c, c) for c, _ in cells], "customdata": [[c, r] for c, r in cells],
+        "text": [shown.get(cell) or str(values.get(cell, 0)) for cell in cells],
+        "marker": {"symbol": "square", "size": 30, "color": "rgba(0,0,0,0)"},
+        "hovertemplate": "%{y} · %{x}: %{text} " + persons + "<extra></extra>", "showlegend": False,
     }
     return _figure(
-        [trace],
+        [colours, clicks],
         t("x_matrix_title", lang),
-        height=max(360, 140 + 30 * len(order)),
-        xaxis={"side": "top", "tickangle": -30, "linecolor": "white", "ticks": ""},
-        yaxis={"autorange": "reversed"},
-        margin={"l": 10, "r": 10, "t": 140, "b": 10},
-    )
+        height=max(360, 150 + 34 * len(order)),
+        xaxis={"type": "category", "side": "top", "tickangle": -30, "showgrid": False, "linecolor": "white",
+               "ticks": "", "categoryorder": "array", "categoryarray": x_labels},
+        yaxis={"type": "category", "showgrid": False, "autorange": "reversed", "categoryorder": "array",
+               "categoryarray": y_labels},
+        margin={"l": 10, "r": 10, "t": 150, "b": 10},
+        plot_bgcolor=HIDDEN_COLOUR if shown else "white",
+    )  # fmt: skip
 
 
 def _dates(frame: pd.DataFrame) -> list[str]:

@@ -346,9 +346,121 @@ def load_demo() -> None:
     _reset()  # the filters were seeded for a programme with no webinars (dates: today)
 
 
-def plotly_config() -> dict:
-    """Plotly options: maps read their shapes from this server, never from a CDN."""
+def plotly_config(picture: str | None = None) -> dict:
+    """Plotly options: maps read their shapes from this server, never from a CDN. With `picture`
+    (a file name), the chart's menu offers one button: save it as a PNG, drawn in the browser, no
+    network; without it (the live view's projector) no menu at all."""
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}" if base else ""
-    # No mode bar: its tooltips are English-only, and a projector needs no zoom buttons.
-    return {"topojsonURL": f"{prefix}/app/static/topojson/", "displaylogo": False, "displayModeBar": False}
+    config = {"topojsonURL": f"{prefix}/app/static/topojson/", "displaylogo": False, "displayModeBar": False}
+    if picture:
+        config |= {"displayModeBar": "hover", "modeBarButtons": [["toImage"]],
+                   "toImageButtonOptions": {"format": "png", "filename": picture, "scale": 2}}  # fmt: skip
+    return config
+
+
+# --- click to filter: a chart's or table's selection becomes the sidebar's filter -----------------
+
+FILTER_OF = {"countries": "f_countries", "roles": "f_roles", "events": "f_events"}
+
+
+def _points(key: str) -> list:
+    event = st.session_state.get(key)
+    selection = getattr(event, "selection", None) or (event or {}).get("selection") or {}
+    return list(selection.get("points", []) if isinstance(selection, dict) else getattr(selection, "points", []))
+
+
+def _code(point, index: int | None):
+    data = point.get("customdata")
+    if index is not None and isinstance(data, list | tuple):
+        return data[index] if len(data) > index else None
+    return data
+
+
+def chart_selects(key: str, **fields: int | None):
+    """The on_select callback of chart `key`: each field (countries, roles, events) takes the
+    clicked points' codes from their customdata (at the given position; None: customdata itself).
+    Runs before the rerun, so the sidebar's widgets are drawn with the new filter and the URL follows."""
+
+    def callback() -> None:
+        points = _points(key)
+        for field, index in fields.items():
+            codes = {_code(p, index) for p in points}
+            codes = sorted(c for c in codes if isinstance(c, str) and c != "other_countries")
+            if codes:
+                st.session_state[FILTER_OF[field]] = codes
+
+    return callback
+
+
+def row_selects(key: str, event_keys: list[str]):
+    """The on_select callback of a table of webinars: the selected row becomes the webinar filter."""
+
+    def callback() -> None:
+        event = st.session_state.get(key)
+        selection = getattr(event, "selection", None) or (event or {}).get("selection") or {}
+        rows = selection.get("rows", []) if isinstance(selection, dict) else getattr(selection, "rows", [])
+        chosen = sorted({event_keys[i] for i in rows if 0 <= i < len(event_keys)})
+        if chosen:
+            st.session_state["f_events"] = chosen
+
+    return callback
+
+
+def selection_line(ctx: PageContext) -> str:
+    """The active filters in one line of Markdown, under a page's title."""
+    from dashboard.selection_text import describe
+
+    parts = describe(ctx.filters, ctx.lang, ctx.countries, ctx.roles, ctx.webinars)
+    return f"**{t('x_selection', ctx.lang)}:** " + " · ".join(p.replace("*", "\\*") for p in parts)
+
+
+def export_buttons(ctx: PageContext, threshold: int | None) -> None:
+    """Downloads of the view as xlsx, csv (a zip), html or pptx, built only when asked (the file is
+    made when the button is pressed, from the same selection); analysts may add the person-level list."""
+    from dashboard import exports
+
+    user = current_user()
+    if not may("export_aggregates", user):
+        return
+    left, middle, right = st.columns([2, 2, 3])
+    fmt = left.segmented_control(t("export_format", ctx.lang), list(exports.FORMATS), default="xlsx",
+                                 key="export_format", format_func=lambda f: t(f"export_{f}", ctx.lang))  # fmt: skip
+    fmt = fmt or "xlsx"
+    people = may("see_people", user) and middle.checkbox(t("export_people", ctx.lang), key="export_people",
+                                                         help=t("export_people_help", ctx.lang))  # fmt: skip
+    owner, filters, lang = database_owner(), ctx.filters, ctx.lang
+    who = user.login if user is not None and user.role != NOBODY else None
+    address = st.context.ip_address if isinstance(st.context.ip_address, str) else None
+
+    def build() -> bytes:  # runs when the button is pressed, outside the script's run
+        cursor = owner.cursor()
+        try:
+            data = exports.as_bytes(cursor, fmt, filters, lang, with_people=bool(people), threshold=threshold)
+        finally:
+            cursor.close()
+        with owner.write(facts=False) as writer:
+            accounts.audit(writer, who, "export", f"{fmt}{', with people' if people else ''}", address)
+        return data
+
+    right.download_button(t("export_button", lang), data=build, file_name=exports.file_name(fmt, lang),
+                          mime=exports.MEDIA[fmt], icon=":material/download:", on_click="ignore",
+                          key=f"export_{fmt}")  # fmt: skip
+
+
+PAGE_STYLE = (
+    # a compact first screen: the KPIs, the map and the role split fit 1440×900 without scrolling
+    ".block-container{padding-top:1.2rem}h1{font-size:2.2rem !important;padding-bottom:.1rem !important}"
+    "[data-testid='stMetric']{padding:.45rem .9rem !important}[data-testid='stMetricValue']{font-size:2rem}"
+    # printing (or "Save as PDF"): the page without the sidebar, the toolbar or the chart menus
+    "@media print{[data-testid='stSidebar'],[data-testid='stHeader'],[data-testid='stToolbar'],"
+    "[data-testid='stElementToolbar'],.modebar,[data-testid='stDownloadButton'],"
+    "[data-testid='stSidebarCollapsedControl']{display:none !important}"
+    ".block-container{max-width:100% !important;padding:0 1rem !important}"
+    "[data-testid='stPlotlyChart']{break-inside:avoid}}"
+)
+
+
+def page_style() -> None:
+    """The analysis pages' look: compact on screen, and printable without the sidebar."""
+    st.markdown(f"<style>{PAGE_STYLE}</style>", unsafe_allow_html=True)

@@ -41,7 +41,7 @@ def test_map_shows_known_countries_by_iso3():
     (trace,) = fig.data
     assert (list(trace.locations), list(trace.customdata), list(trace.text)) == (
         ["RUS", "UZB", "GEO", "KAZ"],
-        [10, 4, 3, 1],
+        [[10, "RU"], [4, "UZ"], [3, "GE"], [1, "KZ"]],  # the count for the hover, the code for a click
         ["Russia", "Uzbekistan", "Georgia", "Kazakhstan"],
     )
     assert trace.locationmode == "ISO-3"
@@ -64,6 +64,7 @@ def test_role_bars_follow_role_order_and_translate():
 def test_cumulative_reach_has_line_and_bars():
     cumulative = pd.DataFrame(
         {
+            "event_key": ["a", "b"],
             "event_date": pd.to_datetime(["2026-10-01", "2026-10-08"]),
             "title": ["A", "B"],
             "new_participants": [5, 2],
@@ -76,6 +77,18 @@ def test_cumulative_reach_has_line_and_bars():
     assert (line.type, list(line.y), line.name) == ("scatter", [5, 7], "Всего уникальных")
     assert fig.layout.yaxis.title.text == "Участники, чел."
     assert fig.layout.xaxis.title.text == "Дата вебинара"
+    # one column per webinar, labelled by date; a click selects the webinar by its key
+    assert (fig.layout.xaxis.type, list(bars.x), [c[1] for c in bars.customdata]) == ("category", ["01.10", "08.10"],
+                                                                                       ["a", "b"])  # fmt: skip
+
+
+def test_a_series_spanning_years_has_years_and_one_column_per_webinar():
+    cumulative = pd.DataFrame({
+        "event_key": ["a", "b", "c"], "event_date": pd.to_datetime(["2025-12-01", "2026-06-01", "2026-06-01"]),
+        "title": ["A", "B", "C"], "new_participants": [1, 1, 1], "cumulative_participants": [1, 2, 3],
+    })  # fmt: skip
+    bars, _ = figures.cumulative_reach(cumulative, "en").data
+    assert list(bars.x) == ["01.12.2025", "01.06.2026", "01.06.2026 (2)"]
 
 
 WEBINARS = pd.DataFrame(
@@ -131,6 +144,7 @@ def test_every_figure_is_valid_plotly(lang):
     """Builders skip plotly's validation for speed; here every figure is validated in full."""
     cumulative = pd.DataFrame(
         {
+            "event_key": ["a"],
             "event_date": pd.to_datetime(["2026-10-01"]),
             "title": ["A"],
             "new_participants": [5],

@@ -106,10 +106,11 @@ def test_figures_show_below_k_or_hidden_and_never_the_number():
     assert list(roles.data[0].text) == ["< 5", "скрыто"]
     world = figures.country_map(masked.by_country, COUNTRIES, "en", 5)
     assert [list(tr.locations) for tr in world.data] == [["KAZ"], ["ARM", "BLR"]]
-    assert list(world.data[1].customdata) == ["&lt; 5 persons", "hidden"]
+    assert [list(c) for c in world.data[1].customdata] == [["&lt; 5 persons", "AM"], ["hidden", "BY"]]
     # every number the traces carry: the shown count (20) and zero-length bars, nothing hidden
     carried = {str(v) for figure in (bars, roles, world) for trace in figure.data
-               for field in ("x", "z", "text", "customdata") for v in (getattr(trace, field, None) or ())}  # fmt: skip
+               for field in ("x", "z", "text", "customdata") for v in (getattr(trace, field, None) or ())
+               for v in (v if isinstance(v, tuple | list) else (v,))}  # fmt: skip
     assert carried == {
         "20",
         "0",
@@ -122,6 +123,7 @@ def test_figures_show_below_k_or_hidden_and_never_the_number():
         "Kazakhstan",
         "Armenia",
         "Belarus",
+        *("KZ", "AM", "BY", "scientist", "student"),  # codes: what a click selects
     }  # the map's hover names
 
 

@@ -13,6 +13,7 @@ from dashboard.spreadsheet_safety import formula_safe
 
 ctx = ui.page_context()
 lang = ctx.lang
+ui.page_style()
 st.title(t("compare_title", lang))
 st.caption(t("compare_help", lang) + " " + " · ".join(describe(ctx.filters, lang, ctx.countries, ctx.roles, ctx.webinars)))
 names = country_names(ctx.countries, lang)

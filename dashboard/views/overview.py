@@ -10,8 +10,10 @@ from dashboard.spreadsheet_safety import formula_safe
 
 ctx = ui.page_context()
 lang = ctx.lang
+ui.page_style()
 st.title(t("app_title", lang))
 st.caption(ctx.programme)
+st.markdown(ui.selection_line(ctx))  # what this view shows: a screenshot of a filtered view says so
 
 if ctx.webinars.empty:  # nothing imported yet: say how to start, and offer the demo on purpose
     st.info(t("empty_programme", lang, db=ctx.database_file), icon="ℹ️")
@@ -38,22 +40,24 @@ if overview.kpis["participants"] == 0:
     st.info(t("empty" if ctx.filters != ALL else "empty_no_participants", lang), icon="ℹ️")
     st.stop()
 
-config = ui.plotly_config()
-left, right = st.columns([3, 2])
-left.plotly_chart(
-    figures.country_map(overview.by_country, ctx.countries, lang, threshold), config=config, theme=None, key="map"
-)
-right.plotly_chart(
-    figures.country_bars(overview.by_country, ctx.countries, lang, threshold), config=config, theme=None, key="countries"
-)
+def chart(column, figure, key: str, **selects) -> None:
+    """A chart whose click sets filters (ui.chart_selects) and whose menu saves a PNG."""
+    column.plotly_chart(figure, config=ui.plotly_config(f"reach_{key}"), theme=None, key=key,
+                        on_select=ui.chart_selects(key, **selects), selection_mode="points")  # fmt: skip
 
+
+# The first screen (1440×900): the KPIs, the map and the role split; a click on any chart filters.
 left, right = st.columns([3, 2])
-left.plotly_chart(figures.cumulative_reach(overview.cumulative, lang), config=config, theme=None, key="cumulative")
-right.plotly_chart(
-    figures.role_bars(overview.by_role, ctx.roles, lang, threshold), config=config, theme=None, key="roles"
-)
+chart(left, figures.country_map(overview.by_country, ctx.countries, lang, threshold, height=420), "map", countries=1)
+chart(right, figures.role_bars(overview.by_role, ctx.roles, lang, threshold), "roles", roles=None)
+left, right = st.columns([2, 3])
+chart(left, figures.country_bars(overview.by_country, ctx.countries, lang, threshold), "countries", countries=None)
+chart(right, figures.cumulative_reach(overview.cumulative, lang), "cumulative", events=1)
+chart(st, figures.matrix_heatmap(overview.matrix, ctx.countries, ctx.roles, lang, threshold), "matrix",
+      countries=0, roles=1)  # fmt: skip
 if threshold and hidden.any:
     st.caption(t("suppressed_note", lang, k=threshold))
+st.caption(t("click_to_filter", lang))
 
 st.subheader(t("webinars_title", lang))
 table = figures.webinar_table(overview.webinars, lang)
@@ -65,9 +69,13 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
+    key="webinar_rows",
+    on_select=ui.row_selects("webinar_rows", overview.webinars["event_key"].tolist()),
+    selection_mode="single-row",
     column_config={
         t("col_title", lang): st.column_config.TextColumn(width=300),
         t("col_source", lang): st.column_config.TextColumn(help=t("col_source_help", lang)),
     },
 )
+ui.export_buttons(ctx, threshold)
 st.caption(t("footer", lang, tz=ctx.timezone))

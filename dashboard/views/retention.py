@@ -10,6 +10,7 @@ from dashboard.spreadsheet_safety import formula_safe
 
 ctx = ui.page_context()
 lang = ctx.lang
+ui.page_style()
 st.title(t("retention_title", lang))
 st.caption(" · ".join(describe(ctx.filters, lang, ctx.countries, ctx.roles, ctx.webinars)))
 overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)

@@ -9,6 +9,7 @@ from dashboard.selection_text import describe
 
 ctx = ui.page_context()
 lang = ctx.lang
+ui.page_style()
 st.title(t("webinar_title", lang))
 st.caption(" · ".join(describe(ctx.filters, lang, ctx.countries, ctx.roles, ctx.webinars)))
 overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
