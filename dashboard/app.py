@@ -43,5 +43,6 @@ def pages_for(user) -> list:
 with ui.guarded(lang):  # never a traceback on screen
     user = ui.current_user()
     navigation = st.navigation(pages_for(user))
+    ui.on_page(navigation.url_path)
     ui.sign_out_link(lang, user)
     navigation.run()

@@ -280,6 +280,16 @@ def restore_widgets() -> None:
             st.session_state[key] = st.session_state[f"_keep_{key}"]
 
 
+def on_page(name: str) -> None:
+    """Called with the page about to run: on a page switch, the sticky widgets' kept values are put
+    back whatever Streamlit kept (a widget of another page is another widget to it)."""
+    if st.session_state.get("_page") not in (None, name):
+        for key in STICKY:
+            if f"_keep_{key}" in st.session_state:
+                st.session_state[key] = st.session_state[f"_keep_{key}"]
+    st.session_state["_page"] = name
+
+
 def keep_widgets() -> None:
     """Remember the sticky widgets' values of this run."""
     for key in STICKY:

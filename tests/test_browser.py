@@ -408,3 +408,24 @@ def test_an_analyst_signs_in_and_imports_a_file(browser, team_server):
     page.get_by_role("button", name="Import").click()
     page.get_by_text("zoom_attendee_current.csv: imported").wait_for(timeout=60_000)
     page.close()
+
+
+def test_a_click_on_a_role_bar_filters_and_the_language_stays_across_pages(browser, server):
+    """The hand-made programme: roles scientist 1 (P1), student 1 (P3), official 1 (P4), unknown 2."""
+    page, blocked = open_page(browser, server + "/?lang=en")
+    assert settled_kpis(page, "Participants")["Participants"] == "5"
+    plot = page.locator("[data-testid='stPlotlyChart']").nth(1)  # beside the map: the role split
+    bar = plot.locator(".bars path").first  # scientists (the roles' order)
+    box = bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => location.search.includes('role=scientist')", timeout=30_000)
+    wait_for_script(page)
+    assert settled_kpis(page, "Participants")["Participants"] == "1"
+    assert "Selection: Roles: Scientists" in page.inner_text("body")
+    page.get_by_role("link", name="Retention").click()  # another page: English and the filter stay
+    page.get_by_text("Who comes back").wait_for(timeout=30_000)
+    wait_for_script(page)
+    assert "Selection: Roles: Scientists" in page.inner_text("body")
+    assert "lang=en" in page.url and "role=scientist" in page.url
+    assert blocked == []
+    page.close()

@@ -5,14 +5,13 @@ import streamlit as st
 
 from dashboard import figures, reach, retention, ui
 from dashboard.i18n import t
-from dashboard.selection_text import describe
 from dashboard.spreadsheet_safety import formula_safe
 
 ctx = ui.page_context()
 lang = ctx.lang
 ui.page_style()
 st.title(t("retention_title", lang))
-st.caption(" · ".join(describe(ctx.filters, lang, ctx.countries, ctx.roles, ctx.webinars)))
+st.markdown(ui.selection_line(ctx))
 overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
 if overview.kpis["participants"] == 0:
     st.info(t("empty", lang), icon="ℹ️")

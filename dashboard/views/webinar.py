@@ -5,13 +5,12 @@ import streamlit as st
 
 from dashboard import drilldown, figures, reach, ui
 from dashboard.i18n import number, t
-from dashboard.selection_text import describe
 
 ctx = ui.page_context()
 lang = ctx.lang
 ui.page_style()
 st.title(t("webinar_title", lang))
-st.caption(" · ".join(describe(ctx.filters, lang, ctx.countries, ctx.roles, ctx.webinars)))
+st.markdown(ui.selection_line(ctx))
 overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
 table = overview.webinars
 if table.empty:
