@@ -574,5 +574,6 @@ def compare_roles(shares: pd.DataFrame, roles: pd.DataFrame, lang: str, names: t
     ]  # fmt: skip
     return _figure(bars, t("cmp_roles_title", lang), height=max(360, 110 + 56 * len(y)), legend_on_top=True,
                    barmode="group", yaxis={"categoryorder": "array", "categoryarray": y[::-1]},
-                   xaxis={"title": {"text": t("cmp_share_axis", lang)}, "range": [0, 110],
+                   xaxis={"title": {"text": t("cmp_share_axis", lang)},
+                          "range": [0, 125 * max([*shares["share_A"], *shares["share_B"], 0.1])],
                           "gridcolor": "#e5e8ec"})  # fmt: skip

@@ -144,6 +144,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Общие фильтры — слева; у каждой стороны свои (пустое поле — как в общих).",
         "en": "Common filters on the left; each side adds its own (an empty field keeps the common choice).",
     },
+    "compare_common": {"ru": "как в общих фильтрах", "en": "as in the common filters"},
     "compare_side": {"ru": "Выборка {side}", "en": "Selection {side}"},
     "compare_same": {
         "ru": "Выборки A и B одинаковы: выберите, чем они различаются (например, две страны или два вебинара).",
@@ -176,7 +177,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ret_cohort_rows": {"ru": "Первый вебинар · участников", "en": "First webinar · participants"},
     "ret_cohort_columns": {"ru": "Вебинар", "en": "Webinar"},
     "ret_cohort_hover": {"ru": "Когорта %{y}<br>на вебинаре %{x}: %{text}", "en": "Cohort %{y}<br>at the webinar of %{x}: %{text}"},
-    "ret_per_person_title": {"ru": "Сколько вебинаров посетил каждый участник", "en": "How many webinars each participant attended"},
+    "ret_per_person_title": {"ru": "Вебинаров на участника", "en": "Webinars per participant"},
     "ret_webinars_attended": {"ru": "Посещено вебинаров", "en": "Webinars attended"},
     "ret_funnel_title": {"ru": "Воронка по вебинарам", "en": "Funnel per webinar"},
     "ret_registered": {"ru": "Зарегистрировались", "en": "Registered"},

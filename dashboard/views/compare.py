@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import compare, figures, reach, retention, ui
+from dashboard import compare, figures, queries, reach, retention, ui
+from dashboard.filters import ALL
 from dashboard.i18n import country_names, role_labels, t
 from dashboard.reference import STAGES
 from dashboard.selection_text import describe
@@ -20,20 +21,22 @@ names = country_names(ctx.countries, lang)
 labels = role_labels(ctx.roles, lang)
 titles = dict(zip(ctx.webinars["event_key"], ctx.webinars["title"], strict=True))
 series = sorted(s for s in ctx.webinars["series"].dropna().unique())
+choices = queries.run(ctx.con, "country_choices", ALL)["iso2"].tolist()  # the countries the programme has
 
 
 def side(column, code: str):
     """The filters of one side: each list left empty keeps the sidebar's choice."""
     column.subheader(t("compare_side", lang, side=code))
+    common = t("compare_common", lang)
     chosen = {
-        "countries": column.multiselect(t("country", lang), [*ctx.countries["iso2"], "unknown"], key=f"cmp_{code}_c",
-                                        format_func=lambda c: names.get(c, c)),
+        "countries": column.multiselect(t("country", lang), choices, key=f"cmp_{code}_c",
+                                        format_func=lambda c: names.get(c, c), placeholder=common),
         "roles": column.multiselect(t("role", lang), list(ctx.roles["code"]), key=f"cmp_{code}_r",
-                                    format_func=lambda r: labels.get(r, r)),
-        "stages": column.multiselect(t("stage", lang), list(STAGES), key=f"cmp_{code}_s"),
-        "series": column.multiselect(t("series", lang), series, key=f"cmp_{code}_e"),
+                                    format_func=lambda r: labels.get(r, r), placeholder=common),
+        "stages": column.multiselect(t("stage", lang), list(STAGES), key=f"cmp_{code}_s", placeholder=common),
+        "series": column.multiselect(t("series", lang), series, key=f"cmp_{code}_e", placeholder=common),
         "events": column.multiselect(t("webinar", lang), list(titles), key=f"cmp_{code}_w",
-                                     format_func=lambda k: titles.get(k, k)),
+                                     format_func=lambda k: titles.get(k, k), placeholder=common),
     }  # fmt: skip
     filters = replace(ctx.filters, **{k: tuple(v) for k, v in chosen.items() if v})
     column.caption(" · ".join(describe(filters, lang, ctx.countries, ctx.roles, ctx.webinars)))

@@ -238,7 +238,7 @@ def pull_form() -> None:
     st.subheader(t("pull_title", lang))
     token = settings.mtslink_token()
     if not token:
-        st.info(t("pull_no_token", lang), icon="🔑")
+        st.info(t("pull_no_token", lang), icon=":material/key:")
         return
     with st.form("pull-mts-link"):
         left, middle, right = st.columns(3)

@@ -25,7 +25,7 @@ if ctx.webinars.empty:  # nothing imported yet: say how to start, and offer the 
 overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
 threshold = ui.small_cell_threshold()  # REACH_MIN_CELL, for those who may not see persons
 if threshold and suppression.selection_too_small(overview.kpis["participants"], threshold):
-    st.info(t("small_selection", lang, k=threshold), icon="🔒")
+    st.info(t("small_selection", lang, k=threshold), icon=":material/lock:")
     st.stop()
 if threshold:
     overview, hidden = suppression.for_viewer(overview, threshold)
