@@ -287,6 +287,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "pull_failed": {"ru": "Загрузка не удалась, ничего не записано.", "en": "The pull failed; nothing was written."},
     "plan_no_title": {"ru": "у вебинара нет названия", "en": "the webinar has no title"},
+    "plan_no_start": {"ru": "укажите дату и время начала", "en": "give the start's date and time"},
     "plan_long_title": {"ru": "название длиннее {limit} знаков", "en": "the title is longer than {limit} characters"},
     "plan_bad_start": {
         "ru": "начало «{value}» не читается: нужно ГГГГ-ММ-ДД ЧЧ:ММ, например 2026-12-01 11:00",

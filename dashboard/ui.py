@@ -433,7 +433,7 @@ def export_buttons(ctx: PageContext, threshold: int | None) -> None:
     user = current_user()
     if not may("export_aggregates", user):
         return
-    left, middle, right = st.columns([2, 2, 3])
+    left, middle, right = st.columns([4, 2, 2])
     fmt = left.segmented_control(t("export_format", ctx.lang), list(exports.FORMATS), default="xlsx",
                                  key="export_format", format_func=lambda f: t(f"export_{f}", ctx.lang))  # fmt: skip
     fmt = fmt or "xlsx"

@@ -76,6 +76,8 @@ def test_an_analyst_plans_a_webinar_for_a_platform_without_export(imported_db):
     # 11:00 in the programme's zone, Asia/Yekaterinburg (UTC+5): 06:00 UTC; Yandex Telemost is the default
     assert rows == [("кластеры-и-регионы-2026-12-01", "Кластеры и регионы", datetime(2026, 12, 1, 6, 0), 90,
                      "telemost", "planned")]  # fmt: skip
+    plan(at, "Без времени", date(2026, 12, 2), None, 60)  # no start time: said, nothing written
+    assert at.error[0].value == "Start: give the start's date and time"
     plan(at, "Кластеры и регионы", date(2026, 12, 1), time(15, 0), 60)  # the same title that day again
     assert at.error[0].value == ("Title: a webinar of this title on this day exists already (key "
                                  "кластеры-и-регионы-2026-12-01): registrations and check-ins go to it")  # fmt: skip

@@ -220,8 +220,10 @@ def plan_form() -> None:
         series = right.text_input(t("plan_field_series", lang), max_chars=planning.MAX_SERIES)
         if not st.form_submit_button(t("plan_button", lang), type="primary"):
             return
-    start = f"{day:%Y-%m-%d} {at:%H:%M}" if day and at else ""
-    plan = planning.Plan(title, start, int(minutes), platform, series)
+    if not day or not at:
+        st.error(t("plan_field_start", lang) + ": " + t("plan_no_start", lang))
+        return
+    plan = planning.Plan(title, f"{day:%Y-%m-%d} {at:%H:%M}", int(minutes), platform, series)
     try:
         with db.write() as cursor:
             key = planning.plan_webinar(cursor, plan, programme_zone)
