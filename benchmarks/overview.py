@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import database, demo, figures, queries, reach
+from dashboard import database, demo, figures, queries, reach, retention
 from dashboard.filters import Filters
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -41,6 +41,7 @@ STEPS = {
     "webinar figures (`webinar_figures.sql`)": lambda con, f, w: queries.run(con, "webinar_figures", f),
     "median minutes (`minutes_histogram.sql` + `minutes_exact.sql`)": lambda con, f, w: reach.median_minutes(con, f),
     "peak concurrent (stored, or `audience_segments.sql` + numpy)": lambda con, f, w: reach.peak_concurrent(con, f, w),
+    "sources per webinar (`webinar_sources.sql`)": lambda con, f, w: queries.run(con, "webinar_sources", f),
 }
 
 
@@ -62,6 +63,17 @@ def whole_overview(con, filters: Filters, countries: pd.DataFrame, roles: pd.Dat
         figures.role_bars(o.by_role, roles, lang)
         figures.cumulative_reach(o.cumulative, lang)
         figures.webinar_table(o.webinars, lang)
+        figures.matrix_heatmap(o.matrix, countries, roles, lang)
+
+
+def retention_page(con, filters: Filters, countries: pd.DataFrame, roles: pd.DataFrame) -> None:
+    """The Retention page: the overview it starts from, its three questions and four figures."""
+    o = reach.overview(con, filters, countries, roles)
+    r = retention.retention(con, filters, o.cumulative, o.webinars)
+    figures.new_returning_bars(r.new_returning, "ru")
+    figures.cohort_heatmap(r.cohorts, o.webinars, "ru")
+    figures.webinars_per_person_bars(r.per_person, "ru")
+    figures.funnel_bars(r.funnel, "ru")
 
 
 def pandas_overview(pe: pd.DataFrame, seg: pd.DataFrame, filters: Filters) -> dict:
@@ -152,6 +164,9 @@ def report(con, label: str, runs: int, with_pandas: bool) -> None:
     a = median_ms(lambda: whole_overview(con, Filters(), countries, roles), runs)
     b = median_ms(lambda: whole_overview(con, TYPICAL, countries, roles), runs)
     print(f"| **whole overview** (queries + figures) | **{a:.0f} ms** | **{b:.0f} ms** |")
+    a = median_ms(lambda: retention_page(con, Filters(), countries, roles), runs)
+    b = median_ms(lambda: retention_page(con, TYPICAL, countries, roles), runs)
+    print(f"| retention page (overview + three questions + figures) | {a:.0f} ms | {b:.0f} ms |")
     for name, filters in OTHER_PATHS.items():
         ms = median_ms(lambda f=filters: whole_overview(con, f, countries, roles), runs)
         print(f"| whole overview, {name} | {ms:.0f} ms | |")

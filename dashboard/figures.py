@@ -354,6 +354,14 @@ HEAT_SCALE = [[0.0, "#f3f6fb"], [0.25, "#a9c4ea"], [1.0, "#0f3270"]]
 HIDDEN_TEXT_COLOUR = "#5f6b7a"
 
 
+def matrix_order(countries: pd.DataFrame, present: list[str]) -> list[str]:
+    """Countries of the matrix: CIS states by stage and name first, then the others, `unknown` last."""
+    cis = countries[countries["cis_status"].isin(["member", "associate"])]
+    ordered = [c for c in cis.sort_values(["stage", "iso2"])["iso2"] if c in present]
+    others = sorted(c for c in present if c not in ordered and c != "unknown")
+    return ordered + others + (["unknown"] if "unknown" in present else [])
+
+
 def matrix_heatmap(
     matrix: pd.DataFrame, countries: pd.DataFrame, roles: pd.DataFrame, lang: str, threshold: int | None = None
 ) -> go.Figure:
@@ -362,8 +370,6 @@ def matrix_heatmap(
     Tiles, not a plotly heatmap: Streamlit reports selections of points but not of heatmap cells,
     and a click on a tile selects that country and role. Hidden cells (small-cell suppression)
     read "< k" or "hidden", in grey, and carry no number."""
-    from dashboard.exports.content import matrix_order  # one order for the screen and the exports
-
     names, labels = country_names(countries, lang), role_labels(roles, lang)
     order = matrix_order(countries, sorted(set(matrix["country"])))
     role_order = [r for r in roles["code"].tolist() if r in set(matrix["role"])]

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from dashboard import writes
-from dashboard.imports.normalise import key
 
 # Platform codes as stored in events.platform; imports write the first five themselves.
 PLATFORMS = ("mts-link", "bbb", "zoom", "webex", "telemost", "tolk", "pruffme", "other")
@@ -85,8 +84,7 @@ def plan_webinar(con: duckdb.DuckDBPyConnection, plan: Plan, zone: str) -> str:
     ).fetchall()
     if same:
         raise PlanProblem("title", "exists", event_key=same[0][0])
-    base = re.sub(r"[^a-z0-9а-я]+", "-", key(title))[:40].strip("-") or "webinar"
-    event_key = writes.free_webinar_key(con, f"{base}-{day}")
+    event_key = writes.free_webinar_key(con, f"{writes.slug(title)}-{day}")
     writes.add_webinar(con, writes.Webinar(key=event_key, title=title, topic=title, starts_at=start,
                                            planned_minutes=minutes, series=series, platform=platform,
                                            origin="planned"))  # fmt: skip

@@ -425,12 +425,11 @@ def selection_line(ctx: PageContext) -> str:
     return f"**{t('x_selection', ctx.lang)}:** " + " · ".join(p.replace("*", "\\*") for p in parts)
 
 
-def export_buttons(ctx: PageContext, threshold: int | None) -> None:
+def export_buttons(ctx: PageContext, threshold: int | None, user) -> None:
     """Downloads of the view as xlsx, csv (a zip), html or pptx, built only when asked (the file is
     made when the button is pressed, from the same selection); analysts may add the person-level list."""
     from dashboard import exports
 
-    user = current_user()
     if not may("export_aggregates", user):
         return
     left, middle, right = st.columns([4, 2, 2])

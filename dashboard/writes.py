@@ -9,6 +9,7 @@ all. Ids come from DuckDB sequences (database.SEQUENCES), never from max(id) + 1
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -36,6 +37,11 @@ def add_persons(con: duckdb.DuckDBPyConnection, relation: str) -> int:
               from {relation} group by identity_key order by identity_key)
         where identity_key not in (select identity_key from participants)
     """).fetchall()[0][0]  # fmt: skip
+
+
+def slug(title: str) -> str:
+    """A webinar title as the start of a key: lower case, letters and digits joined by '-'."""
+    return re.sub(r"[^a-z0-9а-я]+", "-", key(title))[:40].strip("-") or "webinar"
 
 
 def free_webinar_key(con: duckdb.DuckDBPyConnection, base: str) -> str:

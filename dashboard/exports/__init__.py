@@ -34,15 +34,13 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 def charts(content: Content) -> dict:
     """The overview's charts for this content, by name."""
     o, lang, k = content.overview, content.lang, content.threshold
-    found = {
+    return {
         "map": figures.country_map(o.by_country, content.countries, lang, k),
         "countries": figures.country_bars(o.by_country, content.countries, lang, k),
         "roles": figures.role_bars(o.by_role, content.roles, lang, k),
         "cumulative": figures.cumulative_reach(o.cumulative, lang),
+        "matrix": figures.matrix_heatmap(o.matrix, content.countries, content.roles, lang, k),
     }
-    if hasattr(figures, "matrix_heatmap"):
-        found["matrix"] = figures.matrix_heatmap(o.matrix, content.countries, content.roles, lang, k)
-    return found
 
 
 def pictures(content: Content) -> dict[str, bytes]:

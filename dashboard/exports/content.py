@@ -116,18 +116,10 @@ def _role_table(o, roles, lang, threshold) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def matrix_order(countries: pd.DataFrame, present: list[str]) -> list[str]:
-    """Countries of the matrix: CIS states by stage and name first, then the others, `unknown` last."""
-    cis = countries[countries["cis_status"].isin(["member", "associate"])]
-    ordered = [c for c in cis.sort_values(["stage", "iso2"])["iso2"] if c in present]
-    others = sorted(c for c in present if c not in ordered and c != "unknown")
-    return ordered + others + (["unknown"] if "unknown" in present else [])
-
-
 def _matrix_table(o, countries, roles, lang, threshold) -> pd.DataFrame:
     names, labels = country_names(countries, lang), role_labels(roles, lang)
     present_roles = [r for r in roles["code"] if r in set(o.matrix["role"])]
-    order = matrix_order(countries, sorted(set(o.matrix["country"])))
+    order = figures.matrix_order(countries, sorted(set(o.matrix["country"])))
     cells = {(c, r): v for c, r, v in zip(o.matrix["country"], o.matrix["role"], _shown(o.matrix, threshold, lang),
                                           strict=True)}  # fmt: skip
     frame = pd.DataFrame({t("x_country", lang): [names.get(c, c) for c in order]})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ import pyarrow as pa
 from dashboard import database, writes
 from dashboard.identity import identity_key, normalise_email
 from dashboard.imports import sandbox
-from dashboard.imports.normalise import key, match_country, match_role
+from dashboard.imports.normalise import match_country, match_role
 from dashboard.imports.parsing import EventRef, Parsed
 from dashboard.imports.problems import FileRejected, Problem
 
@@ -146,10 +145,6 @@ def _import_file(
     return result
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9а-я]+", "-", key(text))[:40].strip("-") or "webinar"
-
-
 def _event_ids(con: duckdb.DuckDBPyConnection, events: list[EventRef], zone: str, import_id: int) -> list[int]:
     """Each event of the file matched to an existing one (same platform id; else same title and
     start date in the programme's zone), or created (as this import's: removing the import
@@ -171,7 +166,7 @@ def _event_ids(con: duckdb.DuckDBPyConnection, events: list[EventRef], zone: str
             # real data makes a webinar a rehearsal created a real one
             con.execute("update events set is_rehearsal = false where event_id = $e", {"e": found[0][0]})
             continue
-        base = f"{ev.platform}-{ev.platform_event_id}" if ev.platform_event_id else f"{_slug(ev.title)}-{day}"
+        base = f"{ev.platform}-{ev.platform_event_id}" if ev.platform_event_id else f"{writes.slug(ev.title)}-{day}"
         ids.append(writes.add_webinar(con, writes.Webinar(
             key=writes.free_webinar_key(con, base), title=ev.title, topic=ev.title,
             starts_at=ev.starts_at or _midnight_utc(day, zone), planned_minutes=ev.planned_minutes,

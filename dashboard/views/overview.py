@@ -23,7 +23,8 @@ if ctx.webinars.empty:  # nothing imported yet: say how to start, and offer the 
     st.stop()
 
 overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
-threshold = ui.small_cell_threshold()  # REACH_MIN_CELL, for those who may not see persons
+user = ui.current_user()  # looked up once for the page
+threshold = ui.small_cell_threshold(user)  # REACH_MIN_CELL, for those who may not see persons
 if threshold and suppression.selection_too_small(overview.kpis["participants"], threshold):
     st.info(t("small_selection", lang, k=threshold), icon=":material/lock:")
     st.stop()
@@ -77,5 +78,5 @@ st.dataframe(
         t("col_source", lang): st.column_config.TextColumn(help=t("col_source_help", lang)),
     },
 )
-ui.export_buttons(ctx, threshold)
+ui.export_buttons(ctx, threshold, user)
 st.caption(t("footer", lang, tz=ctx.timezone))
