@@ -164,9 +164,9 @@ def report(con, label: str, runs: int, with_pandas: bool) -> None:
     a = median_ms(lambda: whole_overview(con, Filters(), countries, roles), runs)
     b = median_ms(lambda: whole_overview(con, TYPICAL, countries, roles), runs)
     print(f"| **whole overview** (queries + figures) | **{a:.0f} ms** | **{b:.0f} ms** |")
-    a = median_ms(lambda: retention_page(con, Filters(), countries, roles), runs)
-    b = median_ms(lambda: retention_page(con, TYPICAL, countries, roles), runs)
-    print(f"| retention page (overview + three questions + figures) | {a:.0f} ms | {b:.0f} ms |")
+    ra = median_ms(lambda: retention_page(con, Filters(), countries, roles), runs)
+    rb = median_ms(lambda: retention_page(con, TYPICAL, countries, roles), runs)
+    print(f"| retention page (overview + three questions + figures) | {ra:.0f} ms | {rb:.0f} ms |")
     for name, filters in OTHER_PATHS.items():
         ms = median_ms(lambda f=filters: whole_overview(con, f, countries, roles), runs)
         print(f"| whole overview, {name} | {ms:.0f} ms | |")
