@@ -192,7 +192,9 @@ def test_live_view_updates_within_seconds_of_an_accepted_event(browser, server):
            "email": "first@example.org", "country": "RU", "role": "CEO"}])  # fmt: skip
     page, blocked = open_page(browser, f"{server}/live?event=live-b&lang=en")
     assert settled_kpis(page, "Connected now")["Connected now"] == "1"
+    page.wait_for_selector("path.choroplethlocation", state="attached", timeout=30_000)
     shapes_before = page.eval_on_selector_all("path.choroplethlocation", "els => els.length")
+    assert shapes_before == 1  # Russia
     sent_at = time.time()
     send([{"id": "second", "event": "live-b", "type": "join", "at": now, "email": "second@example.org",
            "country": "KZ", "role": "student"}])  # fmt: skip
@@ -230,6 +232,8 @@ def test_audience_checks_in_by_the_qr_code_on_the_live_view(browser, server):
         "X-Reach-Timestamp": str(stamp), "X-Reach-Signature": sign(LIVE_SECRET, stamp, body)}), timeout=30)  # fmt: skip
     live, blocked = open_page(browser, f"{server}/live?event=live-q&lang=en")
     assert settled_kpis(live, "Joined so far")["Joined so far"] == "1"
+    # the map draws after the KPI cards: wait for its first shape, then count them all
+    live.wait_for_selector("path.choroplethlocation", state="attached", timeout=30_000)
     assert live.eval_on_selector_all("path.choroplethlocation", "els => els.length") == 1  # Russia
     code = live.wait_for_selector("[data-testid='stImage'] img", timeout=30_000)
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(code.screenshot())))
