@@ -163,7 +163,7 @@ def transaction(
 
 
 # The layout of the facts tables; a database whose facts have another is rebuilt on opening.
-FACTS_VERSION = "3"
+FACTS_VERSION = "4"
 # The tables of sql/facts/, in the order they are built, with the layout of a whole rebuild and
 # which rows belong to the persons (or cells, or webinars) a partial rebuild replaces.
 FACTS = (
@@ -171,6 +171,7 @@ FACTS = (
     ("pair_facts", "whole_minute nulls last, country, role", "person"),
     ("person_facts", "country, role", "person"),
     ("event_cell_facts", "country, role, slot", "cell"),
+    ("cohort_cell_facts", "country, role, first_slot, slot", "cell"),
     ("minutes_histogram", "country, role, slot", "minute"),
     ("segment_facts", "country, role, slot", "person"),
     ("event_peaks", None, "event"),

@@ -446,9 +446,11 @@ def cohort_heatmap(cohorts: pd.DataFrame, webinars: pd.DataFrame, lang: str) -> 
     the share of the cohort present; before a cohort's first webinar the cell is empty."""
     order = webinars["event_key"].tolist()
     label = dict(zip(order, _dates(webinars), strict=True))
-    rows = [k for k in order if k in set(cohorts["first_key"])]
-    share = {(r.first_key, r.event_key): float(r.share) for r in cohorts.itertuples()}
-    size = {r.first_key: int(r.size) for r in cohorts.itertuples()}
+    firsts, keys = cohorts["first_key"].tolist(), cohorts["event_key"].tolist()
+    present = set(firsts)
+    rows = [k for k in order if k in present]
+    share = dict(zip(zip(firsts, keys), cohorts["share"].astype(float).tolist(), strict=True))
+    size = dict(zip(firsts, cohorts["size"].astype(int).tolist(), strict=True))
     position = {k: i for i, k in enumerate(order)}
     z = [[share.get((row, col), 0.0) if position[col] >= position[row] else None for col in order] for row in rows]
     text = [[f"{v:.0%}" if v is not None else "" for v in line] for line in z]

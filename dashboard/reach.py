@@ -314,6 +314,13 @@ def overview(
     )
 
 
+def series_reach(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The selection's cumulative reach and its webinars (keys, slots, titles, dates, counts): what
+    the retention page starts from, without the overview's medians, peaks and sources."""
+    webinars = queries.run(con, "webinar_figures", filters)
+    return cumulative_reach(queries.run(con, "reach_cube", filters), webinars), webinars
+
+
 def kpi_deltas(cumulative: pd.DataFrame, webinars: pd.DataFrame) -> dict:
     """What the latest webinar of the selection changed, for the KPI deltas.
 

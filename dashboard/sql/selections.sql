@@ -40,6 +40,14 @@ from event_cell_facts c
 where event_selected(c.event_key, c.series, c.event_date, false, f_events, f_series, f_date_from, f_date_to, false)
   and person_selected(c.country, c.role, c.stage, false, f_countries, f_roles, f_stages, false);
 
+-- Participants per (webinar, country, role, first webinar attended) in the selection (no minimum
+-- of minutes, no rehearsals): the stored cohorts.
+create or replace macro selected_cohort_cells(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages) as table
+select c.*
+from cohort_cell_facts c
+where event_selected(c.event_key, c.series, c.event_date, false, f_events, f_series, f_date_from, f_date_to, false)
+  and person_selected(c.country, c.role, c.stage, false, f_countries, f_roles, f_stages, false);
+
 -- Attended pairs per whole minute in the selection (no minimum of minutes, no rehearsals).
 create or replace macro selected_minutes_histogram(f_countries, f_roles, f_events, f_series, f_date_from, f_date_to, f_stages) as table
 select h.*

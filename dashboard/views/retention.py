@@ -12,16 +12,16 @@ lang = ctx.lang
 ui.page_style()
 st.title(t("retention_title", lang))
 st.markdown(ui.selection_line(ctx))
-overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
-if overview.kpis["participants"] == 0:
+cumulative, webinars = reach.series_reach(ctx.con, ctx.filters)
+if int(cumulative["new_participants"].sum()) == 0:
     st.info(t("empty", lang), icon="ℹ️")
     st.stop()
-figures_of = retention.retention(ctx.con, ctx.filters, overview.cumulative, overview.webinars)
+figures_of = retention.retention(ctx.con, ctx.filters, cumulative, webinars)
 config = ui.plotly_config()
 left, right = st.columns([3, 2])
 left.plotly_chart(figures.new_returning_bars(figures_of.new_returning, lang), config=config, theme=None, key="nr")
 right.plotly_chart(figures.webinars_per_person_bars(figures_of.per_person, lang), config=config, theme=None, key="pp")
-st.plotly_chart(figures.cohort_heatmap(figures_of.cohorts, overview.webinars, lang), config=config, theme=None,
+st.plotly_chart(figures.cohort_heatmap(figures_of.cohorts, webinars, lang), config=config, theme=None,
                 key="cohorts")  # fmt: skip
 st.plotly_chart(figures.funnel_bars(figures_of.funnel, lang), config=config, theme=None, key="funnel")
 table = figures_of.funnel.drop(columns=["event_key"]).rename(columns={

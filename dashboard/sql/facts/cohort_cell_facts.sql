@@ -1,0 +1,13 @@
+-- Participants per (webinar, country, role, first webinar attended): first_slot is the slot of
+-- the person's first attended webinar of the whole programme, so the cohort table of all
+-- webinars is a sum of these cells (queries/retention_cohorts.sql); a person is one pair per
+-- webinar, so they add up over countries, roles and cohorts. Rehearsal persons are left out.
+-- Kept apart from event_cell_facts so the overview's per-webinar reads stay small.
+-- For the cells (event_id, country, role) rebuilt; reads person_facts of the same rebuild.
+select p.event_id, p.event_key, p.slot, p.series, p.event_date, p.country, p.role, p.stage, f.first_slot,
+    count(*) as participants
+from pair_facts p
+join person_facts f using (person_id)
+where not p.is_rehearsal and p.minutes is not null
+  and ($everyone or (p.event_id, p.country, p.role) in (select (event_id, country, role) from rebuild_cells))
+group by p.event_id, p.event_key, p.slot, p.series, p.event_date, p.country, p.role, p.stage, f.first_slot
