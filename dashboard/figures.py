@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.i18n import country_names, role_labels, t
+from dashboard.i18n import country_names, role_labels, t, titles_in
 
 STAGE_COLOURS = {"stage_1": "#1f4e9c", "stage_2": "#e07b00", "outside_stages": "#5f7a8c", "unknown_country": "#a6a6a6"}
 ROLE_COLOUR = "#2a7f62"
@@ -289,7 +289,7 @@ def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:
     dates = _dates(cumulative)
     full_dates = [d.strftime("%d.%m.%Y") for d in pd.to_datetime(cumulative["event_date"])]
     persons = t("hover_persons", lang)
-    titles = list(cumulative["title"])
+    titles = titles_in(cumulative["title"], lang)
     keys = list(cumulative["event_key"])
     totals = [int(v) for v in cumulative["cumulative_participants"]]
     bars = {
@@ -335,7 +335,7 @@ def webinar_table(webinars: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("col_date", lang): pd.to_datetime(webinars["event_date"]).dt.strftime("%d.%m.%Y"),
-            t("col_title", lang): webinars["title"],
+            t("col_title", lang): titles_in(webinars["title"], lang),
             t("col_platform", lang): webinars["platform"],
             t("col_registrants", lang): webinars["registrants"].astype(int),
             t("col_participants", lang): webinars["participants"].astype(int),
@@ -428,7 +428,7 @@ def new_returning_bars(new_returning: pd.DataFrame, lang: str) -> go.Figure:
     """Per webinar, stacked: participants new at it and participants who came back."""
     x = _dates(new_returning)
     persons = t("hover_persons", lang)
-    titles = new_returning["title"].tolist()
+    titles = titles_in(new_returning["title"], lang)
     bars = [
         {"type": "bar", "x": x, "y": new_returning[column].tolist(), "name": t(label, lang),
          "marker": {"color": colour}, "customdata": titles,
@@ -449,7 +449,7 @@ def cohort_heatmap(cohorts: pd.DataFrame, webinars: pd.DataFrame, lang: str) -> 
     firsts, keys = cohorts["first_key"].tolist(), cohorts["event_key"].tolist()
     present = set(firsts)
     rows = [k for k in order if k in present]
-    share = dict(zip(zip(firsts, keys), cohorts["share"].astype(float).tolist(), strict=True))
+    share = dict(zip(zip(firsts, keys, strict=True), cohorts["share"].astype(float).tolist(), strict=True))
     size = dict(zip(firsts, cohorts["size"].astype(int).tolist(), strict=True))
     position = {k: i for i, k in enumerate(order)}
     z = [[share.get((row, col), 0.0) if position[col] >= position[row] else None for col in order] for row in rows]
@@ -495,7 +495,7 @@ def funnel_bars(funnel: pd.DataFrame, lang: str) -> go.Figure:
     colours = ("#a6a6a6", LINE_COLOUR, ROLE_COLOUR, "#e07b00")
     bars = [
         {"type": "bar", "x": x, "y": [None if pd.isna(v) else int(v) for v in funnel[column]],
-         "name": t(f"ret_{column}", lang), "marker": {"color": colour}, "customdata": funnel["title"].tolist(),
+         "name": t(f"ret_{column}", lang), "marker": {"color": colour}, "customdata": titles_in(funnel["title"], lang),
          "hovertemplate": "%{customdata}<br>" + t(f"ret_{column}", lang) + ": %{y} " + persons + "<extra></extra>"}
         for column, colour in zip(("registered", "attended", "stayed_half", "came_back"), colours, strict=True)
     ]  # fmt: skip
@@ -585,3 +585,59 @@ def compare_roles(shares: pd.DataFrame, roles: pd.DataFrame, lang: str, names: t
                    xaxis={"title": {"text": t("cmp_share_axis", lang)},
                           "range": [0, 125 * max([*shares["share_A"], *shares["share_B"], 0.1])],
                           "gridcolor": "#e5e8ec"})  # fmt: skip
+
+
+# --- the projector: the live view's figures, larger and, on request, white and yellow on black ---
+
+CONTRAST = {"ink": "#ffffff", "paper": "#000000", "accent": "#ffd400", "line": "#8c8c8c", "land": "#262626"}
+CONTRAST_MAP_SCALE = [[0.0, "#4d4000"], [0.35, "#a68a00"], [1.0, "#ffd400"]]
+PROJECTOR_FONT = 20  # the back row of a hall reads 20 px on a 1080-line projector
+
+
+def for_projector(figure: go.Figure, height: int, contrast: bool) -> go.Figure:
+    """The same chart sized for the projector's layout, with larger type; with `contrast`, every
+    part of it (paper, title, axes, grid, bars, labels, map, colour bar, hover) white and yellow on
+    black, as the high-contrast page around it."""
+    spec = figure.to_dict()
+    layout = spec["layout"]
+    ink = CONTRAST["ink"] if contrast else FONT["color"]
+    layout["height"] = height
+    layout["font"] = {**layout.get("font", {}), "size": PROJECTOR_FONT, "color": ink}
+    title = layout.get("title", {})
+    layout["title"] = {**title, "font": {**title.get("font", {}), "size": PROJECTOR_FONT + 6, "color": ink}}
+    layout["hoverlabel"] = {"font": {"size": PROJECTOR_FONT}}
+    if any(trace.get("type") == "bar" for trace in spec["data"]):
+        # the values are on the bars and the chart's title names them: no count axis to crowd
+        layout["xaxis"] = {**layout.get("xaxis", {}), "title": {"text": ""}, "showticklabels": False}
+    for trace in spec["data"]:
+        if "colorbar" in trace:  # under the map, so the map takes the column's whole width
+            trace["colorbar"] = {**trace["colorbar"], "orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02,
+                                 "yanchor": "top", "len": 0.7, "thickness": 16,
+                                 "title": {**trace["colorbar"].get("title", {}), "side": "top"}}  # fmt: skip
+    if contrast:
+        _on_black(spec)
+    return go.Figure(spec, _validate=False)
+
+
+def _on_black(spec: dict) -> None:
+    layout = spec["layout"]
+    layout |= {"paper_bgcolor": CONTRAST["paper"], "plot_bgcolor": CONTRAST["paper"]}
+    layout["hoverlabel"] |= {"bgcolor": CONTRAST["paper"], "bordercolor": CONTRAST["accent"]}
+    for name in ("xaxis", "yaxis"):
+        if name in layout:
+            layout[name] = {**layout[name], "color": CONTRAST["ink"], "gridcolor": CONTRAST["line"],
+                            "linecolor": CONTRAST["ink"], "zerolinecolor": CONTRAST["line"]}  # fmt: skip
+    if "geo" in layout:
+        layout["geo"] = {**layout["geo"], "bgcolor": CONTRAST["paper"], "landcolor": CONTRAST["land"],
+                         "oceancolor": CONTRAST["paper"], "countrycolor": CONTRAST["line"]}  # fmt: skip
+    for trace in spec["data"]:
+        if trace.get("type") == "bar":
+            trace["marker"] = {**trace.get("marker", {}), "color": CONTRAST["accent"]}
+            trace["textfont"] = {"color": CONTRAST["ink"], "size": PROJECTOR_FONT}
+        if trace.get("type") == "choropleth":
+            if trace.get("showscale", True):
+                trace["colorscale"] = CONTRAST_MAP_SCALE
+            trace["marker"] = {"line": {"color": CONTRAST["paper"], "width": 1}}
+            if "colorbar" in trace:
+                title = {**trace["colorbar"].get("title", {}), "font": {"color": CONTRAST["ink"]}}
+                trace["colorbar"] = {**trace["colorbar"], "tickfont": {"color": CONTRAST["ink"]}, "title": title}

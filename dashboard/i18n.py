@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from dashboard.settings import LANGUAGES
@@ -441,6 +443,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Webinar “{webinar}”: waiting for the first participant. Figures appear with its first event.",
     },
     "live_webinar": {"ru": "Вебинар", "en": "Webinar"},
+    "live_controls": {"ru": "Управление", "en": "Controls"},
+    "live_controls_help": {
+        "ru": "Панель ведущего: вебинар, контраст, QR-код, репетиция. Закрытая, она не видна зрителям.",
+        "en": "The presenter's panel: webinar, contrast, QR code, rehearsal. Closed, the audience does not see it.",
+    },
+    "live_no_arrivals": {"ru": "Пока никого", "en": "Nobody yet"},
     "live_time": {"ru": "Время", "en": "Time"},
     "live_checkin_toggle": {"ru": "QR-код для отметки", "en": "Check-in QR code"},
     "live_checkin_caption": {"ru": "Отметьтесь: страна и роль", "en": "Check in: country and role"},
@@ -641,6 +649,24 @@ def t(key: str, lang: str, **values) -> str:
     """The text for `key` in `lang`, formatted with `values`."""
     text = TEXT[key].get(lang) or TEXT[key][DEFAULT]
     return text.format(**values) if values else text
+
+
+_CYRILLIC = re.compile("[А-Яа-яЁё]")
+
+
+def title_in(title: str, lang: str) -> str:
+    """A webinar's title in the page's language where it holds both, as "English / Русский" in
+    either order (the half in Cyrillic is the Russian one); any other title as it is."""
+    parts = [part.strip() for part in str(title).split(" / ")]
+    cyrillic = [bool(_CYRILLIC.search(part)) for part in parts]
+    if len(parts) != 2 or not all(parts) or cyrillic.count(True) != 1:
+        return title
+    return parts[cyrillic.index(lang == "ru")]
+
+
+def titles_in(titles, lang: str) -> list[str]:
+    """title_in for a column of titles."""
+    return [title_in(title, lang) for title in titles]
 
 
 def language(value: str | None) -> str:

@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 from starlette.middleware import Middleware
 
-from dashboard import signin, team_api
+from dashboard import live_chart, signin, team_api
 from dashboard.live import api, checkin
 from dashboard.middleware import ClientBehindProxies, SecurityHeaders
 from dashboard.settings import trusted_proxies
@@ -45,6 +45,6 @@ _uvicorn_believes_no_proxy()
 # the API, except the routes open to all; it sees the client as ClientBehindProxies settled it.
 app = st.App(
     "app.py",
-    routes=api.routes() + checkin.routes() + signin.routes() + team_api.routes(),
+    routes=api.routes() + checkin.routes() + signin.routes() + team_api.routes() + live_chart.routes(),
     middleware=[Middleware(ClientBehindProxies, trusted=TRUSTED), Middleware(SecurityHeaders), Middleware(signin.Gate)],
 )

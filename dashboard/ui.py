@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard import accounts, database, queries, signin
 from dashboard.filters import ALL, Filters
-from dashboard.i18n import country_name, role_label, t
+from dashboard.i18n import country_name, role_label, t, titles_in
 from dashboard.network import is_loopback
 from dashboard.settings import LANGUAGES, database_path, min_cell, session_idle, trust_this_computer
 from dashboard.url_state import Choices, UrlState, parse, to_params
@@ -325,6 +325,7 @@ def page_context() -> PageContext:
     state = parse(_query_params(), _choices(country_options, roles, webinars))
     _seed_widgets(state, webinars)
     lang = language()
+    webinars = webinars.assign(title=titles_in(webinars["title"], lang))  # in the page's language
     filters = _sidebar(lang, country_options, roles, webinars)
     keep_widgets()
     st.query_params.from_dict(to_params(lang, filters))
@@ -473,3 +474,52 @@ PAGE_STYLE = (
 def page_style() -> None:
     """The analysis pages' look: compact on screen, and printable without the sidebar."""
     st.markdown(f"<style>{PAGE_STYLE}</style>", unsafe_allow_html=True)
+
+
+# --- the live view on a projector: one 1920×1080 screen, no scrolling; high contrast everywhere ----
+
+PROJECTOR_STYLE = (
+    "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],[data-testid='stHeader']{display:none}"
+    "[data-testid='stMainBlockContainer']{padding:1rem 2rem 0 2rem;max-width:100%}"
+    "h1.reach-headline{font-size:2.6rem;line-height:1.2;margin:0;padding:0;white-space:nowrap;overflow:hidden;"
+    "text-overflow:ellipsis}"
+    "[data-testid='stMetric']{padding:0 !important}"
+    "[data-testid='stMetricValue']{font-size:4.5rem;line-height:1.1}[data-testid='stMetricLabel'] p{font-size:1.6rem}"
+    ".reach-arrivals h3{font-size:1.6rem;padding:.2rem 0 .4rem 0}"
+    # one line per arrival (a long role ends in "…"), so at least 8 rows fit beside the charts
+    ".reach-arrivals table{width:100% !important;table-layout:fixed !important;border-collapse:collapse;"
+    "font-size:1.25rem !important;font-variant-numeric:tabular-nums}"
+    ".reach-arrivals th,.reach-arrivals td{text-align:left;padding:.3rem .4rem !important;border:none !important;"
+    "border-bottom:1px solid #d0d5dc !important;white-space:nowrap !important;overflow:hidden;text-overflow:ellipsis}"
+    ".reach-arrivals th:first-child,.reach-arrivals td:first-child{width:4.6rem}"
+    ".reach-arrivals th{font-weight:600}"
+    "[data-testid='stImage'] img{background:#fff}"  # the QR code keeps its white quiet zone
+)
+# White and yellow on black for every part of the page: background, headline, cards, the
+# arrivals table, the panel and its controls, notices, captions and links (charts: figures.py).
+PROJECTOR_CONTRAST = (
+    "[data-testid='stApp'],[data-testid='stAppViewContainer'],[data-testid='stMain']{background:#000;color:#fff}"
+    "h1.reach-headline,h3,[data-testid='stMetricLabel'] *,[data-testid='stWidgetLabel'] *,"
+    "[data-testid='stCaptionContainer'],[data-testid='stMarkdownContainer'] p{color:#fff !important}"
+    "[data-testid='stMetricValue'],[data-testid='stMetricValue'] p,[data-testid='stMetricValue'] div"
+    "{color:#ffd400 !important}"
+    "[data-testid='stMarkdownContainer'] a,[data-testid='stMarkdownContainer'] span{color:#ffd400 !important}"
+    ".reach-arrivals th,.reach-arrivals td{color:#fff;border-bottom-color:#8c8c8c}"
+    ".reach-arrivals th{color:#ffd400}"
+    "[data-testid='stPopoverButton']{background:#000 !important;color:#fff !important;"
+    "border:2px solid #ffd400 !important}"
+    "[data-testid='stPopoverBody']{background:#111 !important;color:#fff !important;border:2px solid #ffd400}"
+    "[data-testid='stPopoverBody'] *{color:#fff}"
+    "[data-baseweb='select']>div,[data-baseweb='input'],[data-baseweb='input'] input,"
+    "[data-baseweb='base-input']{background:#000 !important;color:#fff !important;border-color:#ffd400 !important}"
+    "[data-testid='stExpander'] details,[data-testid='stExpander'] summary{background:#111;color:#fff;"
+    "border-color:#8c8c8c}"
+    "[data-testid='stAlertContainer']{background:#2b2400 !important;color:#ffd400 !important}"
+    "[data-testid='stAlertContainer'] *{color:#ffd400 !important}"
+    "button[kind='secondary'],button[kind='secondaryFormSubmit']{background:#000;color:#fff;border:2px solid #ffd400}"
+)
+
+
+def projector_style(contrast: bool) -> str:
+    """The live view's CSS: the projector layout, and its high-contrast version."""
+    return PROJECTOR_STYLE + (PROJECTOR_CONTRAST if contrast else "")

@@ -53,11 +53,11 @@ def server(tiny_db_file):
     stop(proc)
 
 
-def open_page(browser, url: str, ready: str = "[data-testid='stMetric']"):
+def open_page(browser, url: str, ready: str = "[data-testid='stMetric']", size: tuple[int, int] = (1400, 1600)):
     """A page in Chromium with every request to another computer blocked and listed (this
     computer's network address counts as this computer); waits until the script finished and
     `ready` is on the page."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     blocked: list[str] = []
 
     def route(r):
@@ -433,3 +433,107 @@ def test_a_click_on_a_role_bar_filters_and_the_language_stays_across_pages(brows
     assert "lang=en" in page.url and "role=scientist" in page.url
     assert blocked == []
     page.close()
+
+
+def send_joins(server: str, key: str, title: str, people: list[tuple[str, str]], first: int = 0) -> None:
+    """Signed live joins to `key`, one per (country, role), a minute apart, ending now."""
+    import json as jsonlib
+
+    from dashboard.live.signing import sign
+
+    now = time.time()
+    events = [{"id": f"{key}-{first + n}", "event": key, "event_title": title, "type": "join",
+               "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 60 * (len(people) - n))),
+               "email": f"p{first + n}@example.org", "country": country, "role": role}
+              for n, (country, role) in enumerate(people)]  # fmt: skip
+    body = jsonlib.dumps({"events": events}).encode()
+    stamp = int(time.time())
+    request = urllib.request.Request(f"{server}/api/v1/events", data=body, method="POST", headers={
+        "X-Reach-Timestamp": str(stamp), "X-Reach-Signature": sign(LIVE_SECRET, stamp, body),
+        "Content-Type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert jsonlib.loads(response.read())["accepted"] == len(events)
+
+
+PROJECTOR_AUDIENCE = [("RU", "executive"), ("KZ", "scientist"), ("BY", "student"), ("AM", "economist"),
+                      ("KG", "civil_servant"), ("UZ", "student"), ("RU", "scientist"), ("TJ", "executive"),
+                      ("AZ", "student"), ("MD", "economist")]  # fmt: skip
+FITS = """() => {
+    const main = document.querySelector("[data-testid='stMain']");
+    return main.scrollHeight <= main.clientHeight && document.documentElement.scrollHeight <= innerHeight;
+}"""
+ARRIVALS_IN_VIEW = """() => [...document.querySelectorAll('.reach-arrivals tbody tr')]
+    .filter(r => r.getBoundingClientRect().bottom <= innerHeight).length"""
+
+
+def test_projector_live_view_fits_1920_by_1080_with_the_controls_in_a_closed_panel(browser, server):
+    send_joins(server, "live-p", "Projector / Проектор", PROJECTOR_AUDIENCE)
+    page, blocked = open_page(browser, f"{server}/live?event=live-p&lang=en", size=(1920, 1080))
+    assert settled_kpis(page, "Joined so far")["Joined so far"] == "10"
+    page.wait_for_selector("path.choroplethlocation", state="attached", timeout=30_000)
+    # the headline is the webinar's title, in the page's language
+    assert page.inner_text("h1.reach-headline") == "Projector"
+    # everything on one screen, the ten arrivals included, and no control in sight
+    assert page.evaluate(FITS)
+    assert page.evaluate(ARRIVALS_IN_VIEW) == 10
+    assert page.locator("[data-testid='stSelectbox']:visible, [data-testid='stCheckbox']:visible").count() == 0
+    assert not page.get_by_text("High contrast").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "live-projector-en.png"))
+    # the presenter opens the panel: the webinar choice and the toggles are there
+    page.click("[data-testid='stPopoverButton']")
+    page.get_by_text("High contrast").wait_for(state="visible", timeout=10_000)
+    assert page.locator("[data-testid='stSelectbox']:visible").count() == 1
+    page.click("[data-testid='stPopoverButton']")
+    page.get_by_text("High contrast").wait_for(state="hidden", timeout=10_000)
+    # a refresh redraws the charts in place: the same chart elements, never a blank one
+    page.evaluate("() => document.querySelectorAll('.js-plotly-plot').forEach(e => { e.__reachMark = 1 })")
+    shapes = page.eval_on_selector_all("path.choroplethlocation", "els => els.length")
+    send_joins(server, "live-p", "Projector / Проектор", [("TM", "student")], first=10)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")]"
+        ".some(e => e.innerText.trim() === '11')",
+        timeout=10_000,
+    )
+    page.wait_for_function("n => document.querySelectorAll('path.choroplethlocation').length === n + 1", arg=shapes,
+                           timeout=10_000)  # fmt: skip
+    marks = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(e => e.__reachMark === 1)")
+    assert marks == [True, True]
+    assert page.evaluate(FITS)
+    page.close()
+    assert blocked == []
+
+
+CONTRAST_LOOK = """() => {
+    const style = e => getComputedStyle(e);
+    const all = s => [...document.querySelectorAll(s)];
+    return {
+        page: style(document.querySelector("[data-testid='stApp']")).backgroundColor,
+        headline: style(document.querySelector('h1.reach-headline')).color,
+        values: [...new Set(all("[data-testid='stMetricValue'], [data-testid='stMetricValue'] *")
+            .map(e => style(e).color))],
+        paper: all('.js-plotly-plot .main-svg:first-of-type').map(e => e.style.background),
+        bars: [...new Set(all('.js-plotly-plot .bars path').map(e => e.style.fill))],
+        chart_text: [...new Set(all('.js-plotly-plot .gtitle, .js-plotly-plot .ytick text').map(e => e.style.fill))],
+        land: [...new Set(all('.js-plotly-plot .geo .land path').map(e => style(e).fill))],
+        cells: [...new Set(all('.reach-arrivals td').map(e => style(e).color))],
+        heads: [...new Set(all('.reach-arrivals th').map(e => style(e).color))],
+        panel: style(document.querySelector("[data-testid='stPopoverButton']")).borderTopColor,
+    };
+}"""
+
+
+def test_high_contrast_reaches_every_chart_table_and_control(browser, server):
+    send_joins(server, "live-c", "Contrast", PROJECTOR_AUDIENCE[:4])
+    page, blocked = open_page(browser, f"{server}/live?event=live-c&lang=ru&contrast=high", size=(1920, 1080))
+    assert settled_kpis(page, "Всего подключились")["Всего подключились"] == "4"
+    page.wait_for_selector("path.choroplethlocation", state="attached", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .bars path", state="attached", timeout=30_000)
+    black, white, yellow = "rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 212, 0)"
+    assert page.evaluate(CONTRAST_LOOK) == {
+        "page": black, "headline": white, "values": [yellow], "paper": [black, black], "bars": [yellow],
+        "chart_text": [white], "land": ["rgb(38, 38, 38)"], "cells": [white], "heads": [yellow], "panel": yellow,
+    }  # fmt: skip
+    assert page.evaluate(FITS)
+    page.screenshot(path=str(ARTIFACTS / "live-projector-ru-contrast.png"))
+    page.close()
+    assert blocked == []

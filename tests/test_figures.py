@@ -190,3 +190,29 @@ def test_country_bars_label_the_folded_bar():
     names = [name for tr in fig.data for name in tr.y]
     assert len(names) == 15  # Russia, 13 other countries, and the folded bar
     assert names[-1] == "Другие страны (4)"  # the four smallest: FI, DK, CZ, SI
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_projector_figures_are_valid_larger_and_sized(contrast):
+    by_role = pd.DataFrame({"role": ["executive", "student"], "participants": [5, 3]})
+    for built in (figures.country_map(BY_COUNTRY, COUNTRIES, "ru"), figures.role_bars(by_role, ROLES, "ru")):
+        fig = figures.for_projector(built, 580, contrast)
+        go.Figure(fig.to_dict())  # every property valid
+        assert (fig.layout.height, fig.layout.font.size, fig.layout.title.font.size) == (580, 20, 26)
+        assert fig.layout.font.color == ("#ffffff" if contrast else figures.FONT["color"])
+        assert built.layout.height != 580  # the builder's own figure is left as it was
+
+
+def test_high_contrast_map_and_bars_are_yellow_and_white_on_black():
+    by_role = pd.DataFrame({"role": ["executive", "student"], "participants": [5, 3]})
+    bars = figures.for_projector(figures.role_bars(by_role, ROLES, "en"), 580, True)
+    assert (bars.layout.paper_bgcolor, bars.layout.plot_bgcolor) == ("#000000", "#000000")
+    assert (bars.data[0].marker.color, bars.data[0].textfont.color) == ("#ffd400", "#ffffff")
+    assert (bars.layout.yaxis.color, bars.layout.xaxis.showticklabels) == ("#ffffff", False)
+    world = figures.for_projector(figures.country_map(BY_COUNTRY, COUNTRIES, "en"), 580, True)
+    geo = world.layout.geo
+    colours = (geo.bgcolor, geo.landcolor, geo.oceancolor, geo.countrycolor)
+    assert colours == ("#000000", "#262626", "#000000", "#8c8c8c")
+    (trace,) = world.data
+    assert [list(step) for step in trace.colorscale] == [[0.0, "#4d4000"], [0.35, "#a68a00"], [1.0, "#ffd400"]]
+    assert (trace.colorbar.orientation, trace.colorbar.tickfont.color) == ("h", "#ffffff")

@@ -302,8 +302,8 @@ def test_removing_a_webinar_started_by_mistake(tiny):
 # Grain: each facts table's key is unique (the "Grain:" headers of sql/facts/, checked).
 FACT_KEYS = {
     "event_facts": "event_id", "pair_facts": "person_id, event_id", "person_facts": "person_id",
-    "event_cell_facts": "event_id, country, role",
-    "cohort_cell_facts": "event_id, country, role, first_slot", "minutes_histogram": "event_id, country, role, whole_minute",
+    "event_cell_facts": "event_id, country, role", "cohort_cell_facts": "event_id, country, role, first_slot",
+    "minutes_histogram": "event_id, country, role, whole_minute",
     "segment_facts": "person_id, event_id, start_offset_s", "event_peaks": "event_id",
 }  # fmt: skip
 

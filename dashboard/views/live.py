@@ -13,13 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import database, figures, queries, reach, ui, writes
-from dashboard.filters import ALL
-from dashboard.i18n import country_names, role_labels, t
+from dashboard.filters import ALL, Filters
+from dashboard.i18n import country_names, role_labels, t, titles_in
 from dashboard.live.checkin_limits import code_secret, current_code, refusals, refused_text
 from dashboard.live.checkin_page import checkin_base, checkin_url, is_local, network_address, qr_svg
 from dashboard.live.webinars import MAX_TITLE, MINUTES, WebinarProblem, new_webinar
+from dashboard.live_chart import live_chart
 from dashboard.settings import checkin_code_minutes, checkin_code_required, public_url
-from dashboard.spreadsheet_safety import formula_safe
 
 db = ui.database_owner()
 con = db.con
@@ -29,19 +29,7 @@ user = ui.current_user()  # looked up once for the page
 may_control = ui.may("control_live", user)
 lang = ui.language()
 contrast = st.query_params.get("contrast") == "high"
-st.markdown(
-    "<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}"
-    "[data-testid='stMetricValue']{font-size:4.5rem}[data-testid='stMetricLabel'] p{font-size:1.6rem}"
-    + (
-        "[data-testid='stApp'],[data-testid='stHeader']{background:#000;color:#fff}[data-testid='stMetricValue']{color:#ffd400}"
-        "[data-testid='stMetricLabel'] *,[data-testid='stWidgetLabel'] *,h3{color:#fff !important}"
-        "[data-testid='stMarkdownContainer'] a{color:#ffd400}"
-        if contrast
-        else ""
-    )
-    + "</style>",
-    unsafe_allow_html=True,
-)
+st.markdown(f"<style>{ui.projector_style(contrast)}</style>", unsafe_allow_html=True)
 zone = database.programme_setting(con, "timezone") or "UTC"
 
 
@@ -100,14 +88,38 @@ if webinars.empty and asked is None:
     new_webinar_form()
     st.stop()
 # The view follows the key it was given, even before that webinar's first event creates it.
-titles = dict(zip(webinars["event_key"], webinars["title"], strict=True))
+titles = dict(zip(webinars["event_key"], titles_in(webinars["title"], lang), strict=True))
 keys = list(titles) if asked is None or asked in titles else [asked, *titles]
-key = st.selectbox(t("live_webinar", lang), keys, index=keys.index(asked) if asked in keys else 0,
-                   format_func=lambda k: titles.get(k, k),
-                   disabled=user is not None and not may_control)  # a viewer watches the one shown  # fmt: skip
-switches = st.columns([1, 1, 4])
-switches[0].toggle(t("live_contrast", lang), value=contrast, key="contrast_toggle")
-switches[1].toggle(t("live_checkin_toggle", lang), value=st.query_params.get("qr") != "off", key="qr_toggle")
+
+
+def clear_rehearsal_button() -> None:
+    """A presenter clears the rehearsal data of the webinar shown (the banner says it is there)."""
+    status = queries.run(con, "live_status", Filters(rehearsals=True), event=key)
+    if not may_control or status.empty or not bool(status["has_rehearsal"].iloc[0]):
+        return
+    if st.button(t("live_rehearsal_clear", lang), key="clear-rehearsal"):
+        with db.write() as cursor:
+            removed = writes.clear_rehearsals(cursor, key)
+            writes.refresh_after_removal(cursor)
+        ui.audit("rehearsals-cleared", f"{key}: {removed.rows} events")
+        st.toast(t("live_rehearsal_cleared", lang, rows=removed.rows, persons=removed.persons))
+        st.rerun()
+
+
+# The headline is the webinar's title; the presenter's controls wait in a panel, closed unless
+# the presenter opens it, so the audience sees the figures only.
+headline, panel = st.columns([9, 1], vertical_alignment="center")
+with panel.popover(t("live_controls", lang), icon=":material/tune:", help=t("live_controls_help", lang),
+                   width="stretch"):  # fmt: skip
+    key = st.selectbox(t("live_webinar", lang), keys, index=keys.index(asked) if asked in keys else 0,
+                       format_func=lambda k: titles.get(k, k),
+                       disabled=user is not None and not may_control)  # a viewer watches the one shown  # fmt: skip
+    st.toggle(t("live_contrast", lang), value=contrast, key="contrast_toggle")
+    st.toggle(t("live_checkin_toggle", lang), value=st.query_params.get("qr") != "off", key="qr_toggle")
+    clear_rehearsal_button()
+    remove_webinar_form()
+    new_webinar_form()
+headline.markdown(f"<h1 class='reach-headline'>{escape(titles.get(key, key))}</h1>", unsafe_allow_html=True)
 params = {"event": key, **({"lang": lang} if lang != "ru" else {})}
 if st.session_state.get("contrast_toggle"):
     params["contrast"] = "high"
@@ -119,17 +131,9 @@ roles = queries.run(con, "roles", ALL)
 
 
 def rehearsal_banner(has_rehearsal: bool, shown: bool) -> None:
-    """A webinar holding rehearsal data says so, and a presenter here can clear it."""
-    if not has_rehearsal:
-        return
-    st.warning(t("live_rehearsal_banner" if shown else "live_rehearsal_hidden", lang))
-    if may_control and st.button(t("live_rehearsal_clear", lang), key="clear-rehearsal"):
-        with db.write() as cursor:
-            removed = writes.clear_rehearsals(cursor, key)
-            writes.refresh_after_removal(cursor)
-        ui.audit("rehearsals-cleared", f"{key}: {removed.rows} events")
-        st.toast(t("live_rehearsal_cleared", lang, rows=removed.rows, persons=removed.persons))
-        st.rerun()
+    """A webinar holding rehearsal data says so (a presenter clears it from the panel)."""
+    if has_rehearsal:
+        st.warning(t("live_rehearsal_banner" if shown else "live_rehearsal_hidden", lang))
 
 
 @st.fragment(run_every=2)
@@ -157,19 +161,33 @@ def draw_live_figures() -> None:
         st.info(t("live_waiting", lang) if key in titles else t("live_waiting_key", lang, webinar=key))
         return
     config = ui.plotly_config()
-    left, right = st.columns([3, 2])
-    left.plotly_chart(
-        figures.country_map(overview.by_country, countries, lang), config=config, theme=None, key="live-map"
-    )
-    right.plotly_chart(figures.role_bars(overview.by_role, roles, lang), config=config, theme=None, key="live-roles")
+    map_column, roles_column, arrivals_column = st.columns([6, 5, 4])
+    # the same keys on every refresh: Plotly redraws the charts in place, never blank
+    with map_column:
+        live_chart(figures.for_projector(figures.country_map(overview.by_country, countries, lang), CHART_HEIGHT,
+                                         contrast), config, key="live-map")  # fmt: skip
+    with roles_column:
+        live_chart(figures.for_projector(figures.role_bars(overview.by_role, roles, lang), CHART_HEIGHT, contrast),
+                   config, key="live-roles")  # fmt: skip
+    arrivals_column.markdown(arrivals_table(arrivals), unsafe_allow_html=True)
+
+
+CHART_HEIGHT = 580  # with the headline and the KPI cards, a 1920×1080 screen holds it all
+
+
+def arrivals_table(arrivals: pd.DataFrame) -> str:
+    """The latest arrivals (time, country, role; never a name) as a plain table the page's
+    contrast styles, as large as the back row needs."""
     names, labels = country_names(countries, lang), role_labels(roles, lang)
-    st.subheader(t("live_arrivals", lang))
-    st.dataframe(formula_safe(pd.DataFrame({
-        t("live_time", lang): pd.to_datetime(arrivals["joined_at"]).dt.tz_localize("UTC").dt.tz_convert(zone)
-        .dt.strftime("%H:%M:%S"),
-        t("country", lang): [names.get(c, c) for c in arrivals["country"]],
-        t("role", lang): [labels.get(r, r) for r in arrivals["role"]],
-    })), hide_index=True, width="stretch")  # fmt: skip
+    times = pd.to_datetime(arrivals["joined_at"]).dt.tz_localize("UTC").dt.tz_convert(zone).dt.strftime("%H:%M")
+    rows = "".join(
+        f"<tr><td>{escape(at)}</td><td title='{escape(names.get(c, c))}'>{escape(names.get(c, c))}</td>"
+        f"<td title='{escape(labels.get(r, r))}'>{escape(labels.get(r, r))}</td></tr>"
+        for at, c, r in zip(times, arrivals["country"], arrivals["role"], strict=True)
+    ) or f"<tr><td colspan=3>{escape(t('live_no_arrivals', lang))}</td></tr>"
+    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("live_time", "country", "role"))
+    return (f"<div class='reach-arrivals'><h3>{escape(t('live_arrivals', lang))}</h3>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")  # fmt: skip
 
 
 def checkin_code() -> None:
@@ -205,5 +223,3 @@ if st.session_state.get("qr_toggle"):
         live_figures()
 else:
     live_figures()
-remove_webinar_form()
-new_webinar_form()

@@ -4,7 +4,7 @@ webinar, cohorts, webinars per participant, the funnel of each webinar (docs/met
 import streamlit as st
 
 from dashboard import figures, reach, retention, ui
-from dashboard.i18n import t
+from dashboard.i18n import t, titles_in
 from dashboard.spreadsheet_safety import formula_safe
 
 ctx = ui.page_context()
@@ -24,7 +24,7 @@ right.plotly_chart(figures.webinars_per_person_bars(figures_of.per_person, lang)
 st.plotly_chart(figures.cohort_heatmap(figures_of.cohorts, webinars, lang), config=config, theme=None,
                 key="cohorts")  # fmt: skip
 st.plotly_chart(figures.funnel_bars(figures_of.funnel, lang), config=config, theme=None, key="funnel")
-table = figures_of.funnel.drop(columns=["event_key"]).rename(columns={
+table = figures_of.funnel.drop(columns=["event_key"]).assign(title=titles_in(figures_of.funnel["title"], lang)).rename(columns={
     "title": t("col_title", lang), "event_date": t("col_date", lang), "registered": t("ret_registered", lang),
     "attended": t("ret_attended", lang), "stayed_half": t("ret_stayed_half", lang), "came_back": t("ret_came_back", lang)})  # fmt: skip
 st.dataframe(formula_safe(table), hide_index=True, width="stretch")

@@ -4,7 +4,7 @@ joins and leaves, how long people stayed, and the platform's own figures beside 
 import streamlit as st
 
 from dashboard import drilldown, figures, reach, ui
-from dashboard.i18n import number, t
+from dashboard.i18n import number, t, titles_in
 
 ctx = ui.page_context()
 lang = ctx.lang
@@ -17,7 +17,7 @@ if table.empty:
     st.info(t("empty", lang), icon="ℹ️")
     st.stop()
 keys = table["event_key"].tolist()
-titles = dict(zip(keys, table["title"], strict=True))
+titles = dict(zip(keys, titles_in(table["title"], lang), strict=True))
 dates = dict(zip(keys, [f"{d:%d.%m.%Y}" for d in table["event_date"]], strict=True))
 with_audience = [k for k, n in zip(keys, table["participants"], strict=True) if n]
 default = with_audience[-1] if with_audience else keys[-1]
