@@ -63,6 +63,7 @@ EXPECTED = {
     ("GET", "/live"): {**TO_SIGN_IN, **SIGNED_IN},
     ("GET", "/admin"): {**TO_SIGN_IN, **SIGNED_IN},
     ("GET", "/app/static/topojson/world_50m.json"): {**TO_SIGN_IN, **SIGNED_IN},
+    ("GET", "/assets/plotly.min.js"): {**TO_SIGN_IN, **SIGNED_IN},  # the live view's charts
     ("GET", "/_stcore/host-config"): {**TO_SIGN_IN, **SIGNED_IN},
     ("WS", "/_stcore/stream"): {"none": 403, "forged": 403, "expired": 403, "bad_token": 403,
                                 "viewer": 101, "analyst": 101, "presenter": 101, "admin": 101},
