@@ -46,24 +46,37 @@ class Content:
 
 _CELL = re.compile(r"^\|(.*)\|\s*$")
 _MARKUP = re.compile(r"[*`]")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LEAD = re.compile(r"^\*\*(.+?)\*\*\s*(?::|—)\s*")
 
 
 def definitions(lang: str) -> list[tuple[str, str]]:
-    """(figure, definition) of every row of docs/metrics.md's tables, in `lang` (the doc keeps the
-    English text in its second column and the Russian in its third)."""
+    """(figure, definition) of every row of docs/metrics.md's bilingual tables, in `lang` (those
+    tables keep the English text in their second column and the Russian in their third; other
+    tables, e.g. which query computes which figure, are not definitions)."""
     path = resource_dir("docs") / "metrics.md"
     rows = []
+    header, bilingual = True, False  # the next table row is a header; the current table's kind
     for line in path.read_text(encoding="utf-8").splitlines():
         match = _CELL.match(line)
         if not match:
+            header = True
             continue
         cells = [c.strip() for c in match.group(1).split(" | ")]
-        if len(cells) != 3 or set(cells[1]) <= {"-", ":"} or cells[1] in ("English", ""):
+        if header:
+            header, bilingual = False, cells[1:] == ["English", "Русский"]
             continue
-        name = _MARKUP.sub("", cells[0])
-        english, russian = cells[1], cells[2]
-        label = name.split(" / ")[0 if lang == "en" else -1].split(" — ")[-1].strip()
-        rows.append((label, _MARKUP.sub("", english if lang == "en" else russian)))
+        if not bilingual or len(cells) != 3 or set(cells[1]) <= {"-", ":"} or not cells[1]:
+            continue
+        names = _BOLD.findall(cells[0]) or [_MARKUP.sub("", cells[0])]  # **English** / **Русский**
+        text = cells[1] if lang == "en" else cells[2]
+        lead = _LEAD.match(text)
+        if len(names) == 1 and lead:  # the name in this language opens the text: "**Человек**: …"
+            label, text = lead.group(1), text[lead.end():]
+            text = text[:1].upper() + text[1:]
+        else:
+            label = names[0 if lang == "en" else -1]
+        rows.append((label.strip(), _MARKUP.sub("", text)))
     return rows
 
 
@@ -102,7 +115,8 @@ def _country_table(o, countries, lang, threshold) -> pd.DataFrame:
     return pd.DataFrame({
         t("x_code", lang): o.by_country["country"].tolist(),
         t("x_country", lang): [names.get(c, c) for c in o.by_country["country"]],
-        t("x_stage", lang): [int(s) if pd.notna(s) else None for s in o.by_country["stage"]],
+        # whole stage numbers, empty outside the stages (not 1.0 / NaN: a float column in csv and html)
+        t("x_stage", lang): pd.Series([int(s) if pd.notna(s) else None for s in o.by_country["stage"]], dtype=object),
         t("x_participants", lang): _shown(o.by_country, threshold, lang),
     })  # fmt: skip
 
