@@ -43,7 +43,7 @@ def test_xlsx_holds_a_title_page_and_one_native_table_per_sheet_and_no_formula(d
 
     book = load_workbook(export_with_cli(db, "xlsx", tmp_path / "r.xlsx", "--lang", "en", "--with-people"))
     assert book.sheetnames == ["About", "Key figures", "By country", "By role", "Country x role", "By webinar",
-                               "Participants (personal data)"]  # fmt: skip
+                               "Retention", "Webinars per participant", "Participants (personal data)"]  # fmt: skip
     about = book["About"]
     assert (about["A1"].value, about["A4"].value, about["A5"].value) == (
         "Webinar programme reach", "Selection", "All participants of all webinars")  # fmt: skip
@@ -59,6 +59,17 @@ def test_xlsx_holds_a_title_page_and_one_native_table_per_sheet_and_no_formula(d
     assert rows[0] == ["Code", "Country", "Stage", "Participants"]
     assert rows[1:] == [["AM", "Armenia", 1, 2], ["BY", "Belarus", 1, 1], ["KZ", "Kazakhstan", 1, 1],
                         ["RU", "Russia", 1, 1], ["unknown", "Country unknown", None, 1]]  # fmt: skip
+    # retention by hand (tests/test_retention.py) and the hostile sheet's webinar (20.10, one new
+    # participant, no registrations, no planned length: "stayed half" cannot be known); w3 starts
+    # 15.10 20:00 UTC, the 16th in the programme's zone (Asia/Yekaterinburg)
+    kept = [[c.value for c in row] for row in book["Retention"].iter_rows(min_row=3)]
+    assert kept[0] == ["Date", "Webinar", "New", "Returning", "Registered", "Attended", "Stayed at least half",
+                       "Came back later"]  # fmt: skip
+    assert [row[:1] + row[2:] for row in kept[1:]] == [
+        ["01.10.2026", 2, 0, 2, 2, 2, 1], ["08.10.2026", 2, 1, 3, 3, 1, 0], ["16.10.2026", 1, 0, 1, 1, 1, 0],
+        ["20.10.2026", 1, 0, 0, 1, None, 0]]  # fmt: skip
+    per_person = [[c.value for c in row] for row in book["Webinars per participant"].iter_rows(min_row=3)]
+    assert per_person == [["Webinars attended", "Participants"], [1, 5], [2, 1]]
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
     hostile = [c for c in cells if c.value in (HOSTILE_TITLE, HOSTILE_NAME)]
@@ -70,7 +81,7 @@ def test_without_people_there_is_no_personal_data(db, tmp_path):
     from openpyxl import load_workbook
 
     book = load_workbook(export_with_cli(db, "xlsx", tmp_path / "r.xlsx"))
-    assert book.sheetnames[-1] == "По вебинарам"
+    assert book.sheetnames[-1] == "Вебинаров на участника"
     values = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row}
     private = {"ann@x.org", " Bob@Y.org ", "cara@z.org", "dan@q.kz", "eve@w.org", "mal@evil.example", HOSTILE_NAME,
                "Ёлкина  Мария", "Ann", "Bob", "Cara", "Dan", "Eve"}  # fmt: skip
@@ -80,7 +91,10 @@ def test_without_people_there_is_no_personal_data(db, tmp_path):
 def test_csv_is_a_folder_of_utf8_files_with_a_bom_and_no_live_formula(db, tmp_path):
     folder = export_with_cli(db, "csv", tmp_path / "csv", "--with-people")
     assert sorted(p.name for p in folder.iterdir()) == ["about.csv", "by_country.csv", "by_role.csv", "kpis.csv",
-                                                        "matrix.csv", "people.csv", "webinars.csv"]  # fmt: skip
+                                                        "matrix.csv", "people.csv", "per_person.csv", "retention.csv",
+                                                        "webinars.csv"]  # fmt: skip
+    stages = list(csv.reader(io.StringIO((folder / "by_country.csv").read_text(encoding="utf-8-sig"))))
+    assert [row[2] for row in stages[1:]] == ["1", "1", "1", "1", ""]  # whole stages, never "1.0"
     data = (folder / "webinars.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -102,7 +116,8 @@ def test_a_csv_download_is_a_zip_of_the_same_files(db):
     data = exports.as_bytes(con, "csv", lang="en")
     con.close()
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert names == ["about.csv", "kpis.csv", "by_country.csv", "by_role.csv", "matrix.csv", "webinars.csv"]
+    assert names == ["about.csv", "kpis.csv", "by_country.csv", "by_role.csv", "matrix.csv", "webinars.csv",
+                     "retention.csv", "per_person.csv"]  # fmt: skip
 
 
 def test_pptx_has_a_title_the_figures_and_a_picture_per_chart(db, tmp_path):
@@ -114,6 +129,7 @@ def test_pptx_has_a_title_the_figures_and_a_picture_per_chart(db, tmp_path):
     pictures = [sum(1 for s in slide.shapes if s.shape_type == 13) for slide in deck.slides]  # 13: PICTURE
     assert pictures[:2] == [0, 0] and all(n == 1 for n in pictures[2:]) and len(pictures) >= 6
     assert "Participants across the CIS" in titles
+    assert titles[-2:] == ["New and returning participants", "Funnel per webinar"]
 
 
 def test_a_missing_folder_or_a_folder_as_file_is_refused(db, tmp_path, capsys):

@@ -34,13 +34,17 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 def charts(content: Content) -> dict:
     """The overview's charts for this content, by name."""
     o, lang, k = content.overview, content.lang, content.threshold
-    return {
+    found = {
         "map": figures.country_map(o.by_country, content.countries, lang, k),
         "countries": figures.country_bars(o.by_country, content.countries, lang, k),
         "roles": figures.role_bars(o.by_role, content.roles, lang, k),
         "cumulative": figures.cumulative_reach(o.cumulative, lang),
         "matrix": figures.matrix_heatmap(o.matrix, content.countries, content.roles, lang, k),
     }
+    if not k:  # a viewer's copy: the retention table hides small counts; its charts would show them
+        found["retention"] = figures.new_returning_bars(content.retention.new_returning, lang)
+        found["funnel"] = figures.funnel_bars(content.retention.funnel, lang)
+    return found
 
 
 # A chart's picture on a 16:9 slide below its title: drawn at this size in CSS pixels, then at twice
@@ -66,7 +70,8 @@ def pictures(content: Content) -> dict[str, bytes]:
     pio.defaults.topojson = TOPOJSON.as_uri()
     found = charts(content)
     titles = {"map": "map_title", "countries": "by_country_title", "roles": "by_role_title",
-              "cumulative": "cumulative_title", "matrix": "x_matrix_title"}  # fmt: skip
+              "cumulative": "cumulative_title", "matrix": "x_matrix_title", "retention": "ret_new_returning_title",
+              "funnel": "ret_funnel_title"}  # fmt: skip
     names = list(found)
     width, height = PICTURE_SIZE
     with tempfile.TemporaryDirectory() as folder:  # one browser for every picture (one each: seconds more)

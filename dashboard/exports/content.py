@@ -15,7 +15,8 @@ import pandas as pd
 
 from dashboard import database, figures, queries, reach, suppression
 from dashboard.filters import ALL, Filters
-from dashboard.i18n import country_names, role_labels, t
+from dashboard.i18n import country_names, role_labels, t, titles_in
+from dashboard.retention import Retention, retention
 from dashboard.selection_text import describe
 from dashboard.settings import resource_dir
 
@@ -42,6 +43,7 @@ class Content:
     countries: pd.DataFrame | None = None
     roles: pd.DataFrame | None = None
     threshold: int | None = None  # small counts hidden (a viewer's copy)
+    retention: Retention | None = None
 
 
 _CELL = re.compile(r"^\|(.*)\|\s*$")
@@ -150,6 +152,41 @@ def _webinar_table(o, lang, threshold) -> pd.DataFrame:
     return table
 
 
+def _retention_table(r: Retention, lang: str, threshold: int | None) -> pd.DataFrame:
+    """Per selected webinar: new and returning participants and the funnel (docs/metrics.md)."""
+    funnel = r.funnel.set_index("event_key")
+    keys = r.new_returning["event_key"].tolist()
+    table = pd.DataFrame({
+        t("col_date", lang): pd.to_datetime(r.new_returning["event_date"]).dt.strftime("%d.%m.%Y").tolist(),
+        t("col_title", lang): titles_in(r.new_returning["title"], lang),
+        t("ret_new", lang): r.new_returning["new"].tolist(),
+        t("ret_returning", lang): r.new_returning["returning"].tolist(),
+        **{t(f"ret_{column}", lang): [_count(funnel, key, column) for key in keys]
+           for column in ("registered", "attended", "stayed_half", "came_back")},
+    })  # fmt: skip
+    if threshold:
+        counts = [t(k, lang) for k in ("ret_new", "ret_returning", "ret_registered", "ret_attended",
+                                       "ret_stayed_half", "ret_came_back")]  # fmt: skip
+        table = suppression.small_counts_as_text(table, counts, threshold)
+    return table
+
+
+def _count(funnel: pd.DataFrame, key: str, column: str):
+    """A funnel count of a webinar; 0 for a webinar with nobody; None where it cannot be known."""
+    if key not in funnel.index:
+        return 0
+    value = funnel.at[key, column]
+    return None if pd.isna(value) else int(value)
+
+
+def _per_person_table(r: Retention, lang: str, threshold: int | None) -> pd.DataFrame:
+    table = pd.DataFrame({t("ret_webinars_attended", lang): r.per_person["webinars"].astype(int).tolist(),
+                          t("col_participants", lang): r.per_person["persons"].astype(int).tolist()})  # fmt: skip
+    if threshold:
+        table = suppression.small_counts_as_text(table, [t("col_participants", lang)], threshold)
+    return table
+
+
 def people_table(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str) -> pd.DataFrame:
     """The person-level list (analysts only): who attended which selected webinars."""
     people = queries.run(con, "people_list", filters)
@@ -163,6 +200,7 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters = ALL, lang: str = "r
     roles = queries.run(con, "roles", ALL)
     webinars = queries.run(con, "webinar_list", ALL)
     o = reach.overview(con, filters, countries, roles)
+    r = retention(con, filters, o.cumulative, o.webinars)
     if threshold:
         o, _ = suppression.for_viewer(o, threshold)
     zone = database.programme_setting(con, "timezone") or "UTC"
@@ -179,6 +217,7 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters = ALL, lang: str = "r
         countries=countries,
         roles=roles,
         threshold=threshold,
+        retention=r,
     )
     content.tables = [
         Table("kpis", t("x_sheet_kpis", lang), t("x_sheet_kpis", lang), _kpi_table(o, lang)),
@@ -188,6 +227,10 @@ def build(con: duckdb.DuckDBPyConnection, filters: Filters = ALL, lang: str = "r
         Table("matrix", t("x_sheet_matrix", lang), t("x_matrix_title", lang),
               _matrix_table(o, countries, roles, lang, threshold)),
         Table("webinars", t("x_sheet_webinars", lang), t("webinars_title", lang), _webinar_table(o, lang, threshold)),
+        Table("retention", t("x_sheet_retention", lang), t("x_retention_title", lang),
+              _retention_table(r, lang, threshold)),
+        Table("per_person", t("x_sheet_per_person", lang), t("ret_per_person_title", lang),
+              _per_person_table(r, lang, threshold)),
     ]  # fmt: skip
     if with_people:
         content.tables.append(Table("people", t("x_sheet_people", lang), t("x_sheet_people", lang),
