@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.i18n import country_names, role_labels, t, titles_in
+from dashboard.i18n import country_names, number, platform_name, role_labels, t, titles_in
 
 STAGE_COLOURS = {"stage_1": "#1f4e9c", "stage_2": "#e07b00", "outside_stages": "#5f7a8c", "unknown_country": "#a6a6a6"}
 ROLE_COLOUR = "#2a7f62"
@@ -92,9 +92,9 @@ def _value_texts(table: pd.DataFrame, threshold: int | None, lang: str) -> list[
     """The labels of a table's counts: the number; for a viewer, "< k" where it is below k and
     "hidden" where it is hidden to shield another (dashboard/suppression.py)."""
     if "hidden" not in table:
-        return [str(int(v)) for v in table["participants"]]
+        return [number(int(v), lang) for v in table["participants"]]
     return [
-        (f"< {threshold}" if small else t("hidden_value", lang)) if hidden else str(int(v))
+        (f"< {threshold}" if small else t("hidden_value", lang)) if hidden else number(int(v), lang)
         for v, hidden, small in zip(table["participants"], table["hidden"], table["small"], strict=True)
     ]
 
@@ -236,7 +236,7 @@ def country_map(
             "thickness": 14,
             "len": 0.8,  # the colour scale no taller than the map
             "tickvals": [v**0.5 for v in ticks],
-            "ticktext": [str(v) for v in ticks],
+            "ticktext": [number(v, lang) for v in ticks],
         },
         "hovertemplate": "%{text}: %{customdata[0]} " + persons + "<extra></extra>",
     }
@@ -282,6 +282,9 @@ def _colour_ticks(top: int) -> list[int]:
     return ticks if len(ticks) <= 7 else [0, *ticks[-5:]]
 
 
+MAX_POINT_LABELS = 12
+
+
 def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:
     """Unique reach so far (line) and new participants per webinar (bars), by webinar date."""
     # one column per webinar, labelled by its date (with the year when the series spans years):
@@ -307,10 +310,11 @@ def cumulative_reach(cumulative: pd.DataFrame, lang: str) -> go.Figure:
         "x": dates,
         "y": totals,
         "name": t("cumulative_line", lang),
-        "mode": "lines+markers+text",
+        # a label per point while they can be read; past a dozen webinars they would overlap (hover)
+        "mode": "lines+markers+text" if len(totals) <= MAX_POINT_LABELS else "lines+markers",
         "line": {"color": LINE_COLOUR, "width": 4},
         "marker": {"size": 10},
-        "text": totals,
+        "text": [number(v, lang) for v in totals],
         "textposition": "top center",
         "customdata": [[title, k, d] for title, k, d in zip(titles, keys, full_dates, strict=True)],
         "hovertemplate": "%{customdata[0]}<br>%{customdata[2]}: %{y} " + persons + "<extra></extra>",
@@ -336,7 +340,7 @@ def webinar_table(webinars: pd.DataFrame, lang: str) -> pd.DataFrame:
         {
             t("col_date", lang): pd.to_datetime(webinars["event_date"]).dt.strftime("%d.%m.%Y"),
             t("col_title", lang): titles_in(webinars["title"], lang),
-            t("col_platform", lang): webinars["platform"],
+            t("col_platform", lang): [platform_name(p, lang) for p in webinars["platform"]],
             t("col_registrants", lang): webinars["registrants"].astype(int),
             t("col_participants", lang): webinars["participants"].astype(int),
             t("col_rate", lang): (webinars["attendance_rate"] * 100).round(1),

@@ -654,6 +654,17 @@ def t(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def platform_name(platform: str | None, lang: str) -> str | None:
+    """A webinar's platform in the page's language: a code ("mts-link") or the name an import
+    stored ("MTS Link") as "МТС Линк" in Russian; a platform we do not know, as it was stored."""
+    if platform is None or pd.isna(platform):
+        return None
+    for key in (f"platform_{platform}", "platform_" + str(platform).strip().lower().replace(" ", "-")):
+        if key in TEXT:
+            return t(key, lang)
+    return str(platform)
+
+
 _CYRILLIC = re.compile("[А-Яа-яЁё]")
 
 

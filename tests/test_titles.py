@@ -19,3 +19,24 @@ from dashboard.i18n import title_in
 )
 def test_a_title_in_each_language(title, ru, en):
     assert (title_in(title, "ru"), title_in(title, "en")) == (ru, en)
+
+
+@pytest.mark.parametrize(
+    ("stored", "ru", "en"),
+    [("MTS Link", "МТС Линк", "MTS Link"), ("mts-link", "МТС Линк", "MTS Link"), ("telemost", "Яндекс Телемост",
+     "Yandex Telemost"), ("Zoom", "Zoom", "Zoom"), ("Jitsi", "Jitsi", "Jitsi"), (None, None, None)],
+)  # fmt: skip
+def test_a_platform_in_each_language(stored, ru, en):
+    from dashboard.i18n import platform_name
+
+    assert (platform_name(stored, "ru"), platform_name(stored, "en")) == (ru, en)
+
+
+def test_figure_labels_group_thousands_the_language_s_way():
+    import pandas as pd
+
+    from dashboard import figures, reference
+
+    by_role = pd.DataFrame({"role": ["executive"], "participants": [380189]})
+    assert list(figures.role_bars(by_role, reference.roles(), "ru").data[0].text) == ["380\u00a0189"]
+    assert list(figures.role_bars(by_role, reference.roles(), "en").data[0].text) == ["380,189"]
