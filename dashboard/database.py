@@ -28,6 +28,22 @@ write_lock = threading.RLock()
 # transactions only add rows, and the rebuild only replaces derived tables and updates the
 # derived columns of the persons it can see. Take write_lock first when taking both.
 facts_lock = threading.RLock()
+# Changes each time a transaction that may change the facts commits in this process (one process
+# owns the file): results computed from the facts (dashboard/results.py) are kept under the
+# generation they were computed in, so none outlives the facts it came from.
+_generation = 0
+_generation_lock = threading.Lock()
+
+
+def facts_generation() -> int:
+    """The current generation of the facts in this process (read it before computing from them)."""
+    return _generation
+
+
+def _next_generation() -> None:
+    global _generation
+    with _generation_lock:
+        _generation += 1
 
 
 class DatabaseError(Exception):
@@ -160,6 +176,8 @@ def transaction(
             con.execute("rollback")
             raise
         con.execute("commit")
+        if facts:
+            _next_generation()
 
 
 # The layout of the facts tables; a database whose facts have another is rebuilt on opening.

@@ -645,3 +645,17 @@ def _on_black(spec: dict) -> None:
             if "colorbar" in trace:
                 title = {**trace["colorbar"].get("title", {}), "font": {"color": CONTRAST["ink"]}}
                 trace["colorbar"] = {**trace["colorbar"], "tickfont": {"color": CONTRAST["ink"]}, "title": title}
+
+
+def overview_charts(overview, countries: pd.DataFrame, roles: pd.DataFrame, lang: str, threshold: int | None = None,
+                    map_height: int = 480) -> dict[str, go.Figure]:  # fmt: skip
+    """The overview's charts of one selection (reach.Overview), by name: the page, the html and the
+    pptx exports draw the same."""
+    o = overview
+    return {
+        "map": country_map(o.by_country, countries, lang, threshold, height=map_height),
+        "roles": role_bars(o.by_role, roles, lang, threshold),
+        "countries": country_bars(o.by_country, countries, lang, threshold),
+        "cumulative": cumulative_reach(o.cumulative, lang),
+        "matrix": matrix_heatmap(o.matrix, countries, roles, lang, threshold),
+    }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dashboard import queries
+from dashboard import queries, reach
 from dashboard.filters import Filters
 
 
@@ -56,3 +56,9 @@ def retention(con: duckdb.DuckDBPyConnection, filters: Filters, cumulative: pd.D
         per_person=queries.run(con, "webinars_per_person", filters),
         funnel=funnel,
     )
+
+
+def of_selection(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, Retention]:
+    """The retention page's figures: the series reach it starts from, its webinars, and the retention."""
+    cumulative, webinars = reach.series_reach(con, filters)
+    return cumulative, webinars, retention(con, filters, cumulative, webinars)

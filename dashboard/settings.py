@@ -231,6 +231,15 @@ def import_max_records() -> int:
     return _positive_int("REACH_IMPORT_MAX_RECORDS", DEFAULT_IMPORT_MAX_RECORDS)
 
 
+DEFAULT_RESULTS_KEPT = 256
+
+
+def results_kept() -> int:
+    """REACH_RESULTS_KEPT: how many computed results (an overview, its figures, a retention) the
+    server keeps for reruns that ask again while the facts stay the same (dashboard/results.py)."""
+    return _positive_int("REACH_RESULTS_KEPT", DEFAULT_RESULTS_KEPT)
+
+
 def min_cell() -> int | None:
     """REACH_MIN_CELL: the smallest count a viewer sees as a number (counts from 1 to k−1 show as
     "< k"); unset, 0 or 1 — off (the default). Anything that is not a whole number is off, too."""

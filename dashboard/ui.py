@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import accounts, database, queries, signin
+from dashboard import accounts, database, queries, results, signin
 from dashboard.filters import ALL, Filters
 from dashboard.i18n import country_name, role_label, t, titles_in
 from dashboard.network import is_loopback
 from dashboard.settings import LANGUAGES, database_path, min_cell, session_idle, trust_this_computer
 from dashboard.url_state import Choices, UrlState, parse, to_params
+
+T = TypeVar("T")
 
 LOG = logging.getLogger("reach.pages")
 
@@ -67,6 +70,7 @@ class PageContext:
     programme: str
     webinars: pd.DataFrame  # every webinar (rehearsals left out): empty when nothing is imported yet
     database_file: str
+    generation: int = 0  # of the facts the page reads (database.facts_generation, read before them)
 
 
 def _query_params() -> dict[str, list[str]]:
@@ -317,6 +321,7 @@ def page_context() -> PageContext:
     """Open the database, read the URL, draw the language switch and the filters."""
     owner = database_owner()
     owner.bring_facts_up_to_date()  # never figures behind the stored rows
+    generation = database.facts_generation()  # before anything is read: results keep this one
     con = owner.con
     country_options = queries.run(con, "country_choices", ALL)
     countries = queries.run(con, "countries", ALL)
@@ -341,7 +346,14 @@ def page_context() -> PageContext:
         programme=database.programme_setting(con, f"title_{lang}") or database.programme_setting(con, "title") or "",
         webinars=webinars,
         database_file=str(owner.path),
+        generation=generation,
     )
+
+
+def remembered(ctx: PageContext, question: tuple, compute: Callable[[], T]) -> T:
+    """What `compute` gives for this page's selection and `question`, computed once while the facts
+    stay the same (dashboard/results.py): a rerun that asks the same recomputes nothing."""
+    return results.RESULTS.get((ctx.database_file, ctx.generation, ctx.filters, *question), compute)
 
 
 def load_demo() -> None:

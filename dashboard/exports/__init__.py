@@ -33,14 +33,9 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 def charts(content: Content) -> dict:
     """The overview's charts for this content, by name."""
-    o, lang, k = content.overview, content.lang, content.threshold
-    found = {
-        "map": figures.country_map(o.by_country, content.countries, lang, k),
-        "countries": figures.country_bars(o.by_country, content.countries, lang, k),
-        "roles": figures.role_bars(o.by_role, content.roles, lang, k),
-        "cumulative": figures.cumulative_reach(o.cumulative, lang),
-        "matrix": figures.matrix_heatmap(o.matrix, content.countries, content.roles, lang, k),
-    }
+    lang, k = content.lang, content.threshold
+    drawn = figures.overview_charts(content.overview, content.countries, content.roles, lang, k)
+    found = {name: drawn[name] for name in ("map", "countries", "roles", "cumulative", "matrix")}
     if not k:  # a viewer's copy: the retention table hides small counts; its charts would show them
         found["retention"] = figures.new_returning_bars(content.retention.new_returning, lang)
         found["funnel"] = figures.funnel_bars(content.retention.funnel, lang)

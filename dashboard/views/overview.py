@@ -22,7 +22,8 @@ if ctx.webinars.empty:  # nothing imported yet: say how to start, and offer the 
         st.rerun()
     st.stop()
 
-overview = reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles)
+# computed once while the facts stay the same: a language switch or a click elsewhere reruns for free
+overview = ui.remembered(ctx, ("overview",), lambda: reach.overview(ctx.con, ctx.filters, ctx.countries, ctx.roles))
 user = ui.current_user()  # looked up once for the page
 threshold = ui.small_cell_threshold(user)  # REACH_MIN_CELL, for those who may not see persons
 if threshold and suppression.selection_too_small(overview.kpis["participants"], threshold):
@@ -48,14 +49,15 @@ def chart(column, figure, key: str, **selects) -> None:
 
 
 # The first screen (1440×900): the KPIs, the map and the role split; a click on any chart filters.
+charts = ui.remembered(ctx, ("overview-charts", lang, threshold), lambda: figures.overview_charts(
+    overview, ctx.countries, ctx.roles, lang, threshold, map_height=420))  # fmt: skip
 left, right = st.columns([3, 2])
-chart(left, figures.country_map(overview.by_country, ctx.countries, lang, threshold, height=420), "map", countries=1)
-chart(right, figures.role_bars(overview.by_role, ctx.roles, lang, threshold), "roles", roles=None)
+chart(left, charts["map"], "map", countries=1)
+chart(right, charts["roles"], "roles", roles=None)
 left, right = st.columns([2, 3])
-chart(left, figures.country_bars(overview.by_country, ctx.countries, lang, threshold), "countries", countries=None)
-chart(right, figures.cumulative_reach(overview.cumulative, lang), "cumulative", events=1)
-chart(st, figures.matrix_heatmap(overview.matrix, ctx.countries, ctx.roles, lang, threshold), "matrix",
-      countries=0, roles=1)  # fmt: skip
+chart(left, charts["countries"], "countries", countries=None)
+chart(right, charts["cumulative"], "cumulative", events=1)
+chart(st, charts["matrix"], "matrix", countries=0, roles=1)
 if threshold and hidden.any:
     st.caption(t("suppressed_note", lang, k=threshold))
 st.caption(t("click_to_filter", lang))

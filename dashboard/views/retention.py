@@ -3,7 +3,7 @@ webinar, cohorts, webinars per participant, the funnel of each webinar (docs/met
 
 import streamlit as st
 
-from dashboard import figures, reach, retention, ui
+from dashboard import figures, retention, ui
 from dashboard.i18n import t, titles_in
 from dashboard.spreadsheet_safety import formula_safe
 
@@ -12,11 +12,11 @@ lang = ctx.lang
 ui.page_style()
 st.title(t("retention_title", lang))
 st.markdown(ui.selection_line(ctx))
-cumulative, webinars = reach.series_reach(ctx.con, ctx.filters)
+cumulative, webinars, figures_of = ui.remembered(
+    ctx, ("retention",), lambda: retention.of_selection(ctx.con, ctx.filters))
 if int(cumulative["new_participants"].sum()) == 0:
     st.info(t("empty", lang), icon="ℹ️")
     st.stop()
-figures_of = retention.retention(ctx.con, ctx.filters, cumulative, webinars)
 config = ui.plotly_config()
 left, right = st.columns([3, 2])
 left.plotly_chart(figures.new_returning_bars(figures_of.new_returning, lang), config=config, theme=None, key="nr")
