@@ -170,8 +170,9 @@ def cumulative_reach(cube: pd.DataFrame, webinars: pd.DataFrame) -> pd.DataFrame
     return out
 
 
-def peaks_from_segments(segments: pd.DataFrame) -> pd.Series:
-    """Peak concurrent per webinar slot from merged segments [start, end) in whole seconds.
+def peaks_from_segments(segments) -> pd.Series:
+    """Peak concurrent per webinar slot from merged segments [start, end) in whole seconds
+    (columns slot, start_offset_s, end_offset_s: a DataFrame or a mapping of arrays).
 
     Each slot gets a dense per-second array from its earliest start to its latest end; +1 at
     each start and -1 at each end, summed per second, so a leave and a join at the same
@@ -179,11 +180,11 @@ def peaks_from_segments(segments: pd.DataFrame) -> pd.Series:
     connected; its maximum is the peak. Every slot's changes sum to zero, so one running sum
     over the slots laid end to end restarts at zero at each slot.
     """
-    if segments.empty:
+    slot = np.asarray(segments["slot"], dtype=np.int64)
+    if len(slot) == 0:
         return pd.Series(dtype=np.int64)
-    slot = segments["slot"].to_numpy(dtype=np.int64)
-    start = segments["start_offset_s"].to_numpy(dtype=np.int64)
-    end = segments["end_offset_s"].to_numpy(dtype=np.int64)
+    start = np.asarray(segments["start_offset_s"], dtype=np.int64)
+    end = np.asarray(segments["end_offset_s"], dtype=np.int64)
     n_slots = int(slot.max()) + 1
     low = np.full(n_slots, np.iinfo(np.int64).max)
     high = np.full(n_slots, np.iinfo(np.int64).min)
@@ -206,7 +207,7 @@ def peak_concurrent(con: duckdb.DuckDBPyConnection, filters: Filters, webinars: 
     if filters.stored_peaks:  # the peak over all real persons is stored at load time
         stored = queries.run(con, "webinar_peaks", filters)
         return pd.Series(stored["peak_concurrent"].to_numpy(dtype=np.int64), index=stored["event_key"])
-    by_slot = peaks_from_segments(queries.run(con, "audience_segments", filters))
+    by_slot = peaks_from_segments(queries.run_columns(con, "audience_segments", filters))
     keys = webinars.set_index("slot")["event_key"]
     return pd.Series(by_slot.to_numpy(), index=keys.reindex(by_slot.index).to_numpy(), dtype=np.int64)
 
