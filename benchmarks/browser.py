@@ -34,6 +34,7 @@ import streamlit as st
 st.title("Bare page")
 st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2])))
 """
+OVERVIEW_DRAWN = ["[data-testid='stMetric']", "path.choroplethlocation", ".js-plotly-plot .bars path"]
 SCRIPT_DONE = ("() => document.querySelector(\"[data-testid='stApp']\")"
                "?.getAttribute('data-test-script-state') === 'notRunning'")  # fmt: skip
 
@@ -126,8 +127,7 @@ def main() -> None:
                            port, env)  # fmt: skip
             url = f"http://localhost:{port}/?lang=ru"
             try:
-                drawn = ["[data-testid='stMetric']", "path.choroplethlocation", ".js-plotly-plot .bars path"]
-                page = median_of(args.runs, lambda u=url: ready(browser, u, drawn))
+                page = median_of(args.runs, lambda u=url: ready(browser, u, OVERVIEW_DRAWN))
                 click = median_of(args.runs, lambda u=url: filter_change(browser, u))
             finally:
                 server.terminate()
