@@ -58,18 +58,13 @@ def median_ms(fn, runs: int) -> float:
 def whole_overview(con, filters: Filters, countries: pd.DataFrame, roles: pd.DataFrame) -> None:
     o = reach.overview(con, filters, countries, roles)
     for lang in ("ru",):
-        figures.country_map(o.by_country, countries, lang)
-        figures.country_bars(o.by_country, countries, lang)
-        figures.role_bars(o.by_role, roles, lang)
-        figures.cumulative_reach(o.cumulative, lang)
+        figures.overview_charts(o, countries, roles, lang)
         figures.webinar_table(o.webinars, lang)
-        figures.matrix_heatmap(o.matrix, countries, roles, lang)
 
 
 def retention_page(con, filters: Filters, countries: pd.DataFrame, roles: pd.DataFrame) -> None:
     """The Retention page: the series reach it starts from, its three questions and four figures."""
-    cumulative, webinars = reach.series_reach(con, filters)
-    r = retention.retention(con, filters, cumulative, webinars)
+    _, webinars, r = retention.of_selection(con, filters)  # what the page computes
     figures.new_returning_bars(r.new_returning, "ru")
     figures.cohort_heatmap(r.cohorts, webinars, "ru")
     figures.webinars_per_person_bars(r.per_person, "ru")
