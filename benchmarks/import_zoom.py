@@ -2,7 +2,9 @@
 
 Writes benchmarks/out/zoom_1m.csv (deterministic), then runs `reach import` on it into a fresh
 database several times and reports the median wall time and the command's peak memory.
-Run: `python benchmarks/import_zoom.py [--rows 1000000] [--runs 3]`.
+Run: `python benchmarks/import_zoom.py [--rows 1000000] [--runs 3] [--stages]`; with --stages, one
+more import in this process says where its time went (the reading in the sandbox's child, the
+writing of the records, the refresh of the facts).
 """
 
 from __future__ import annotations
@@ -48,10 +50,51 @@ def write_report(path: Path, rows: int, seed: int = 7) -> None:
                     f'"{COUNTRIES[p % len(COUNTRIES)]}",\n')  # fmt: skip
 
 
+def stages(report: Path) -> None:
+    """One import as `reach import` does it (the file read in the sandbox's child), each stage timed."""
+    started = time.perf_counter()
+    from dashboard import database
+    from dashboard.imports import loader, sandbox
+
+    spent: dict[str, float] = {"Python imports": time.perf_counter() - started}
+
+    def timed(module, name: str, label: str) -> None:
+        function = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            begun = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - begun
+
+        setattr(module, name, wrapper)
+
+    timed(loader, "content_hash", "hash of the file")
+    timed(sandbox, "_run", "reading and parsing (sandbox child, with its start)")
+    timed(sandbox, "_answer", "  of which: the answer unpickled")
+    timed(loader, "_write", "records written (identities, persons, attendance, registrations)")
+    timed(database, "refresh", "facts refreshed (database.refresh)")
+    db = OUT / "import_stages.duckdb"
+    db.unlink(missing_ok=True)
+    begun = time.perf_counter()
+    con = database.connect(db)
+    spent["database opened"] = time.perf_counter() - begun
+    begun = time.perf_counter()
+    result = loader.import_file(con, report.read_bytes(), report.name, zone="Europe/Moscow")
+    spent["import_file in all"] = time.perf_counter() - begun
+    con.close()
+    db.unlink(missing_ok=True)
+    print(result.summary())
+    for label, seconds in spent.items():
+        print(f"| {label} | {seconds:.2f} s |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--stages", action="store_true", help="then one import here, each stage timed")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     report = OUT / f"zoom_{args.rows}.csv"
@@ -67,9 +110,12 @@ def main() -> None:
                         "--timezone", "Europe/Moscow"], check=True)  # fmt: skip
         times.append(time.perf_counter() - started)
         db.unlink(missing_ok=True)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
-    print(f"| import of {args.rows:,} rows | median {statistics.median(times):.1f} s "
-          f"(runs: {', '.join(f'{t:.1f}' for t in times)}) | peak memory {peak:.2f} GB |")  # fmt: skip
+    if times:
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+        print(f"| import of {args.rows:,} rows | median {statistics.median(times):.1f} s "
+              f"(runs: {', '.join(f'{t:.1f}' for t in times)}) | peak memory {peak:.2f} GB |")  # fmt: skip
+    if args.stages:
+        stages(report)
 
 
 if __name__ == "__main__":

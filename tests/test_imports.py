@@ -367,6 +367,24 @@ def test_broken_zoom_problems():
     ]
 
 
+# Cells as spreadsheets and other exporters write them: Excel's ="…", empty markers in any case,
+# blanks around values, CRLF lines, a second byte-order mark, Unicode blanks after a section's
+# marker; and times and durations in layouts DuckDB does not read (the Python readers do).
+AWKWARD_ZOOM = "\ufeff" + (
+    (FIXTURES / "zoom_attendee_current.csv")
+    .read_text(encoding="utf-8-sig")
+    .replace("Anna@Example.RU", '="Anna@Example.RU"')
+    .replace(",ПНИПУ,", ',="ПНИПУ",')
+    .replace("Ержан Ахметов,Ержан", " Ержан Ахметов ,Ержан")
+    .replace("--,--,--,No,ЕГУ", "N/A,--,NONE,No,ЕГУ")
+    .replace(",Kyrgyzstan,", ",  ,")
+    .replace('"Oct 01, 2026 11:05:00"', "01.10.2026 11:05")
+    .replace('"Oct 01, 2026 11:10:00","Oct 01, 2026 11:15:00",5', '"Oct 01, 2026 11:10:00",,"1:05:00"')
+    .replace("Other Attended,", "Other Attended,\u00a0")
+    .replace("\n", "\r\n")
+)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -374,8 +392,9 @@ def test_broken_zoom_problems():
         (FIXTURES / "zoom_attendee_report_2020.csv").read_text(encoding="utf-8"),
         BROKEN_ZOOM,
         (FIXTURES / "zoom_attendee_questions.csv").read_text(encoding="utf-8-sig"),
+        AWKWARD_ZOOM,
     ],
-    ids=["current", "real-2020", "broken", "questions"],
+    ids=["current", "real-2020", "broken", "questions", "awkward"],
 )
 def test_bulk_zoom_sections_follow_the_same_rules(text, monkeypatch):
     """A large Attendee Details section is read by DuckDB (zoom_bulk); the row parser and the
@@ -391,6 +410,68 @@ def test_bulk_zoom_sections_follow_the_same_rules(text, monkeypatch):
 
     by_rows, in_bulk = analysed(10**9), analysed(0)
     assert in_bulk == by_rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1251"])
+def test_a_zoom_report_in_any_encoding_is_read_in_bulk(encoding, monkeypatch):
+    """The bulk reader finds the sections in the report's bytes (UTF-8) or in its decoded text
+    (any other encoding): the same records as the row parser, and the encoding as decode names it."""
+    from dashboard.imports import analysis, zoom_bulk
+
+    text = (FIXTURES / "zoom_attendee_current.csv").read_text(encoding="utf-8-sig")
+    data = text.encode(encoding)
+    monkeypatch.setattr(zoom_bulk, "MIN_ROWS", 0)
+    in_bulk = analysis.parse_file(data, MOSCOW)
+    monkeypatch.setattr(zoom_bulk, "MIN_ROWS", 10**9)
+    by_rows = analysis.parse_file(data, MOSCOW)
+    assert in_bulk.table is not None and by_rows.table is None
+    order = [("line", "ascending"), ("is_registration", "descending")]
+    assert in_bulk.arrow().sort_by(order).to_pylist() == by_rows.arrow().sort_by(order).to_pylist()
+    assert (in_bulk.encoding, in_bulk.rows_read) == (by_rows.encoding, by_rows.rows_read)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"plain",
+        "Ёж".encode(),
+        b"\xed\xa0\x80",
+        b"\xc0\xaf",
+        b"\xf4\x90\x80\x80",
+        b"\xe2\x82",
+        b"\xff",
+        b"\xef\xbb\xbfA",
+        b"",
+    ],
+)
+def test_utf8_is_checked_as_python_decodes(data):
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert reading.is_utf8(data) is valid
+
+
+def test_identity_keys_of_plain_emails_are_computed_as_in_python():
+    """loader._identities reads printable-ASCII e-mails in DuckDB and every other in Python: the
+    keys are identity.identity_key's either way."""
+    import duckdb
+    import pyarrow as pa
+
+    from dashboard.identity import identity_key, normalise_email
+    from dashboard.imports import loader
+
+    emails = ["Anna@Example.RU", "anna@example.ru", " anna@example.ru ", "a@b", "a@@b.c", "a@b.c@d.e", "@b.c",
+              "a@.c", "a@b.", "a.b@c.d", "x y@b.c", "a@b.c\n", "a\x1c@b.c", "İ@b.c", "ß@B.C", "a@b.c\u00a0", "гость",
+              "A@B.C\x7f", "a\t@b.c", "", None]  # fmt: skip
+    names = ["Анна", None, "  Ёлкин  Ж ", ""]
+    pairs = [(e, n) for e in emails for n in names]
+    con = duckdb.connect()
+    con.register("raw_records", pa.table({"email": pa.array([e for e, _ in pairs], pa.string()),
+                                          "name": pa.array([n for _, n in pairs], pa.string())}))  # fmt: skip
+    got = {(r["email"], r["name"]): (r["identity_key"], r["email_norm"]) for r in loader._identities(con).to_pylist()}
+    assert got == {(e, n): (identity_key(e, n), normalise_email(e)) for e, n in pairs}
 
 
 def test_webex_with_russian_headers_in_utf16_without_bom(con):

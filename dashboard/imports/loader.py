@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import database, writes
 from dashboard.identity import identity_key, normalise_email
@@ -74,6 +75,9 @@ def analyse(data: bytes, zone: str, mapping: dict | None = None, file_name: str 
     return sandbox.analyse(data, zone, mapping, sandbox.Limits.from_settings(), file_name=file_name)
 
 
+_EARLY_START = 16 * 2**20  # bytes: a file this large takes longer to hash than the fork server to start
+
+
 @contextmanager
 def _collector_paused():
     """Python's cyclic garbage collector rescans every live object as millions of rows are
@@ -112,6 +116,8 @@ def _import_file(
 ) -> ImportResult:
 
     started = time.perf_counter()
+    if len(data) > _EARLY_START:
+        sandbox.start_server()  # ready by the time a large file is hashed
     digest = content_hash(data)
     before = con.execute("select import_id from imports where content_sha256 = $h", {"h": digest}).fetchall()
     if before:
@@ -187,6 +193,31 @@ def _midnight_utc(day: str, zone: str) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
+# An e-mail of printable ASCII without spaces, in the shape identity.normalise_email accepts:
+# strip() takes nothing from it and lower() is ASCII's, so its identity is computed in DuckDB
+# (a million-row report has hundreds of thousands); any other is normalised in Python.
+_PLAIN_EMAIL = r"regexp_full_match(email, '[!-~]+') and regexp_full_match(email, '[^@]+@[^@]+\.[^@]+')"
+
+
+def _identities(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(email, name, identity_key, email_norm) of each distinct (e-mail, name) of raw_records, as
+    identity.identity_key and identity.normalise_email have them."""
+    pairs = con.sql(f"""
+        select email, name, case when {_PLAIN_EMAIL} then 'email:' || lower(email) end as identity_key,
+               case when {_PLAIN_EMAIL} then lower(email) end as email_norm
+        from (select distinct email, name from raw_records)
+    """).to_arrow_table()  # noqa: S608 - a fixed expression
+    plain = pc.is_valid(pairs["identity_key"])
+    others = pairs.filter(pc.invert(plain)).select(["email", "name"]).to_pylist()
+    rest = pa.table({
+        "email": pa.array([r["email"] for r in others], pa.string()),
+        "name": pa.array([r["name"] for r in others], pa.string()),
+        "identity_key": pa.array([identity_key(r["email"], r["name"]) for r in others], pa.string()),
+        "email_norm": pa.array([normalise_email(r["email"]) for r in others], pa.string()),
+    })  # fmt: skip
+    return pa.concat_tables([pairs.filter(plain).cast(rest.schema), rest])
+
+
 def _records_table(con, parsed: Parsed, event_ids: list[int], saved: tuple[dict, dict]) -> pa.Table:
     """The file's records as an Arrow table, with identity keys, event ids and normalised
     country and role: each distinct (e-mail, name), country and occupation is normalised once
@@ -195,8 +226,7 @@ def _records_table(con, parsed: Parsed, event_ids: list[int], saved: tuple[dict,
     saved_countries, saved_roles = saved
     con.register("raw_records", raw)
     try:
-        pairs = con.execute("select distinct email, name from raw_records").fetchall()
-        identities = [(e, n, identity_key(e, n), normalise_email(e)) for e, n in pairs]
+        identities = _identities(con)
         countries = [
             (c, match_country(c, saved_countries))
             for (c,) in con.execute(
@@ -209,10 +239,7 @@ def _records_table(con, parsed: Parsed, event_ids: list[int], saved: tuple[dict,
                 "select distinct occupation_raw from raw_records where occupation_raw is not null"
             ).fetchall()
         ]
-        con.register("identity_map", pa.table({
-            "email": pa.array([i[0] for i in identities], pa.string()), "name": pa.array([i[1] for i in identities], pa.string()),
-            "identity_key": pa.array([i[2] for i in identities], pa.string()),
-            "email_norm": pa.array([i[3] for i in identities], pa.string())}))  # fmt: skip
+        con.register("identity_map", identities)
         con.register("country_map", pa.table({"raw": pa.array([c[0] for c in countries], pa.string()),
                                               "iso2": pa.array([c[1] for c in countries], pa.string())}))  # fmt: skip
         con.register("role_map", pa.table({"raw": pa.array([r[0] for r in roles], pa.string()),

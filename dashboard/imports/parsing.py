@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from dashboard.imports.normalise import key
 from dashboard.imports.problems import FileRejected, Problem
-from dashboard.imports.reading import Rows, clean, cleaned
+from dashboard.imports.reading import Rows, clean, clean_text, cleaned
 from dashboard.imports.times import add_minutes, parse_browser_time, parse_clock, parse_minutes, parse_time
 
 RECORD_FIELDS = (
@@ -403,7 +403,10 @@ def mappable_fields(fmt: str) -> tuple[str, ...]:
 
 
 def _cell(row: list, index: int | None):
-    return clean(row[index]) if index is not None and index < len(row) else None
+    if index is None or index >= len(row):
+        return None
+    value = row[index]
+    return clean_text(value) if type(value) is str else clean(value)  # clean's own first test, once
 
 
 def _full_name(row, cols) -> str | None:
@@ -698,6 +701,8 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
     constant_day = preamble.get("date")
     events: dict[tuple, int] = {}
     width = len(header)
+    local_days: dict = {}  # a date cell -> its day (_local_day), once per distinct cell
+    staff_roles: dict = {}  # a role cell -> _staff of it
     for i in range(at + 1, len(rows.cells)):
         row, line = rows.cells[i], rows.lines[i]
         parsed.rows_read += 1
@@ -714,7 +719,7 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
             continue
         day = _cell(row, cols.get("date")) or constant_day
         try:
-            day_text = (times(day) and _local_day(day, zone)) if day else None
+            day_text = (times(day) and _remembered(local_days, _local_day, day, zone)) if day else None
         except ValueError:
             parsed.problems.append(_bad_time(line, header, cols["date"], day))
             continue
@@ -722,7 +727,7 @@ def parse_table(rows: Rows, fmt: str, zone: str, mapping: dict | None = None) ->
         if event_index == len(parsed.events):
             parsed.events.append(EventRef(title=str(title), platform=platform, local_date=day_text))
         person = (line, event_index, email, name, _cell(row, cols.get("organisation")), _cell(row, cols.get("occupation")),
-                  _staff(_cell(row, cols.get("meeting_role"))))  # fmt: skip
+                  _remembered(staff_roles, _staff, _cell(row, cols.get("meeting_role"))))  # fmt: skip
         country = (_cell(row, cols.get("country")), True)  # declared, as these formats always counted
         start_raw = _cell(row, cols.get("event_start"))
         if start_raw:
@@ -767,6 +772,16 @@ def _preamble(rows: list[list]) -> dict[str, str]:
             if fld in ("event", "date") and value and fld not in found:
                 found[fld] = value
     return found
+
+
+def _remembered(memory: dict, function, value, *args):
+    """function(value, *args), computed once per distinct value (a cell: text, a time or None;
+    a value that raises is not remembered, and raises again)."""
+    try:
+        return memory[value]
+    except KeyError:
+        memory[value] = result = function(value, *args)
+        return result
 
 
 def _local_day(value, zone: str) -> str:

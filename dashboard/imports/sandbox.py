@@ -107,6 +107,13 @@ def run_in_child(
             )
 
 
+def start_server() -> None:
+    """Start the fork server now, if it is not running: it imports the readers (half a second)
+    while this process does something else (writes the file for the child, hashes it)."""
+    _context()
+    forkserver.ensure_running()
+
+
 def _context():
     # Not fork: the server has threads and an open DuckDB connection. The fork server imports
     # this module once, then forks clean children; pandas too, which pyarrow imports the first
@@ -156,6 +163,7 @@ def _run(data: bytes, zone: str, mapping: dict | None, limits: Limits, file_name
     payload, ending = None, "answered"
     started = time.perf_counter()
     try:
+        forkserver.ensure_running()  # its imports (start_server), while the file is written
         Path(folder, _INPUT).write_bytes(data)
         child.start()
         theirs.close()
