@@ -79,7 +79,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         if "lock" in str(exc).lower():
             raise DatabaseError(
                 f"database {path} is in use by another process (a running `reach serve`?); "
-                "stop it, or work on a copy of the file", "in_use", path
+                "stop it, or work on a copy of the file",
+                "in_use",
+                path,
             ) from exc
         raise _unreadable(path, exc) from None
     except duckdb.Error as exc:  # a damaged file fails in several ways; DuckDB's own text is never shown
@@ -181,7 +183,7 @@ def transaction(
 
 
 # The layout of the facts tables; a database whose facts have another is rebuilt on opening.
-FACTS_VERSION = "4"
+FACTS_VERSION = "5"
 # The tables of sql/facts/, in the order they are built, with the layout of a whole rebuild and
 # which rows belong to the persons (or cells, or webinars) a partial rebuild replaces.
 FACTS = (
@@ -201,8 +203,8 @@ _ROWS_OF = {
     "(select (event_id, country, role, whole_minute) from rebuild_minutes)",
     "event": "event_id in (select event_id from rebuild_events)",
 }
-_TEMP = ("rebuild_persons", "rebuild_cells", "rebuild_minutes", "rebuild_events", "rebuild_attendance",
-         "rebuild_registrations", "audience_segments")  # fmt: skip
+_TEMP = ("next_event_facts", "rebuild_persons", "rebuild_cells", "rebuild_minutes", "rebuild_events",
+         "rebuild_attendance", "rebuild_registrations", "audience_segments")  # fmt: skip
 
 
 def _facts_sql(table: str) -> str:
@@ -224,7 +226,8 @@ def _derive(con: duckdb.DuckDBPyConnection, values: dict) -> None:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild person attributes and every table of facts after a load (call inside a transaction)."""
-    values = {"everyone": True, "max_slot": max(_scalar(con, "select count(*) from events") - 1, 0)}
+    capacity = slot_capacity(_scalar(con, "select count(*) from events"))
+    values = {"everyone": True, "max_slot": capacity - 1}
     _start_rebuild(con, "select person_id from participants where false")
     _derive(con, values)
     for table, layout, _ in FACTS:
@@ -233,19 +236,45 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     _run_script(con, "selections.sql")
     con.execute("delete from facts_pending")
     set_programme_setting(con, "facts_version", FACTS_VERSION)
+    set_programme_setting(con, "slot_capacity", str(capacity))
     _end_rebuild(con)
+
+
+def slot_capacity(webinars: int) -> int:
+    """How many slots the per-person bitstrings hold after a whole rebuild: the webinars and at
+    least 64 more (whole 64-bit words), so that webinars added later in time — a live webinar
+    nobody imported — take a free slot without rewriting every person's bitstrings."""
+    return (webinars // 64 + 2) * 64
+
+
+def _append_webinars(con: duckdb.DuckDBPyConnection) -> bool:
+    """Give webinars added since the last rebuild their slots, when every stored webinar keeps its
+    own and the bitstrings have room: a webinar later than all others (a live one). Their
+    attendees are pending persons; the peaks start at 0. False when a whole rebuild is needed."""
+    con.execute(f"create or replace temp table next_event_facts as {_facts_sql('event_facts')}")
+    moved = _scalar(con, """
+        select count(*) filter (where n.slot is distinct from f.slot) + count(*) filter (where n.event_id is null)
+        from event_facts f left join next_event_facts n using (event_id)
+    """)  # fmt: skip
+    capacity = programme_setting(con, "slot_capacity")
+    fits = capacity is not None and _scalar(con, "select coalesce(max(slot), -1) from next_event_facts") < int(capacity)
+    if moved or not fits:
+        return False
+    con.execute("insert into event_peaks select event_id, 0 from next_event_facts "
+                "where event_id not in (select event_id from event_facts)")  # fmt: skip
+    con.execute("create or replace table event_facts as select * from next_event_facts")
+    return True
 
 
 def catch_up(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the facts up to date with the live events committed since the last rebuild (call
     inside a transaction): only their persons' rows, and the cells and webinars those rows
-    touch; a whole rebuild when a webinar was added (slots move). Returns the persons rebuilt."""
-    if facts_missing(con) or _scalar(con, "select count(*) from events") != _scalar(
-        con, "select count(*) from event_facts"
-    ):
+    touch. A webinar added later than all others takes a free slot (_append_webinars); one added
+    between others moves the slots and costs a whole rebuild. Returns the persons rebuilt."""
+    if facts_missing(con) or (_webinars_added(con) and not _append_webinars(con)):
         refresh(con)
         return _scalar(con, "select count(*) from participants")
-    values = {"everyone": False, "max_slot": max(_scalar(con, "select count(*) from events") - 1, 0)}
+    values = {"everyone": False, "max_slot": int(programme_setting(con, "slot_capacity")) - 1}
     # a rehearsal webinar that real data made real: only the lists of webinars read this flag
     con.execute("""
         update event_facts f set is_rehearsal = e.is_rehearsal
@@ -290,6 +319,10 @@ def _end_rebuild(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop table if exists {table}")
 
 
+def _webinars_added(con: duckdb.DuckDBPyConnection) -> bool:
+    return _scalar(con, "select count(*) from events") != _scalar(con, "select count(*) from event_facts")
+
+
 def facts_missing(con: duckdb.DuckDBPyConnection) -> bool:
     """No facts, or facts laid out by another version of sql/facts/ (a database from before)."""
     return programme_setting(con, "facts_version") != FACTS_VERSION or not _scalar(
@@ -300,11 +333,7 @@ def facts_missing(con: duckdb.DuckDBPyConnection) -> bool:
 def facts_are_stale(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the derived facts are missing or behind: persons of live events pending, or a
     webinar added since (from the live view)."""
-    return (
-        facts_missing(con)
-        or _scalar(con, "select count(*) from facts_pending") > 0
-        or _scalar(con, "select count(*) from events") != _scalar(con, "select count(*) from event_facts")
-    )
+    return facts_missing(con) or _scalar(con, "select count(*) from facts_pending") > 0 or _webinars_added(con)
 
 
 def programme_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

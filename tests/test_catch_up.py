@@ -14,6 +14,9 @@ from tests import programme
 # existing persons of tests/programme.py (by e-mail or name) and new ones
 PEOPLE = ["ann@x.org", "Ёлкина Мария", "bob@y.org", "cara@z.org", "dan@q.kz", "eve@w.org", "new1@n.org", "Новый Гость"]
 WEBINARS = {"w1": "2026-10-01T06", "w2": "2026-10-08T06", "w3": "2026-10-15T20"}
+# live webinars nobody imported: one later than all (it takes a free slot), one between w2 and w3
+# (the slots after it move: a whole rebuild)
+NEW_WEBINARS = {"live-new": "2026-10-20T10", "live-mid": "2026-10-10T10"}
 COUNTRIES = [None, "KZ", "Россия", "Армения", "Марс", "UZ"]
 ROLES = [None, "студент", "CEO", "economist", "unknown", "водитель"]
 
@@ -28,7 +31,7 @@ def batch(items: list[dict], start: int) -> list:
     events = []
     for n, item in enumerate(items):
         hour, minute = divmod(item["minute"], 60)
-        prefix = WEBINARS.get(item["event"], "2026-10-20T10")
+        prefix = {**WEBINARS, **NEW_WEBINARS}[item["event"]]
         at = f"{prefix[:-2]}{int(prefix[-2:]) + hour:02d}:{minute:02d}:00Z"
         person = {"email": item["person"]} if "@" in item["person"] else {"name": item["person"]}
         events.append({"id": f"e{start + n}", "event": item["event"], "type": item["type"], "at": at, **person,
@@ -48,11 +51,12 @@ def facts(con) -> dict:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           derandomize=bool(os.environ.get("CI")))  # fmt: skip
-@given(st.lists(st.lists(event, min_size=1, max_size=8), min_size=1, max_size=4), st.booleans())
-def test_catching_up_equals_a_whole_rebuild(batches, new_webinar):
+@given(st.lists(st.lists(event, min_size=1, max_size=8), min_size=1, max_size=4),
+       st.lists(st.sampled_from(sorted(NEW_WEBINARS)), max_size=2))  # fmt: skip
+def test_catching_up_equals_a_whole_rebuild(batches, new_webinars):
     con = programme.build(database.connect_memory())
-    if new_webinar:  # a live webinar nobody imported: its first event creates it
-        batches = [*batches[:1], [{**batches[0][0], "event": "live-new"}], *batches[1:]]
+    for n, key in enumerate(new_webinars):  # a live webinar nobody imported: its first event creates it
+        batches = [*batches[: n + 1], [{**batches[0][0], "event": key}], *batches[n + 1 :]]
     start = 0
     for items in batches:
         store(con, batch(items, start), refresh=False)
@@ -87,4 +91,37 @@ def test_catching_up_rebuilds_only_the_persons_of_new_events():
     w3_cells = [(r[5], r[6], r[8], r[9], r[10], r[11]) for r in after["event_cell_facts"] if r[1] == "w3"]
     assert w3_cells == [("UZ", "economist", 1, 0, 0, 0.0), ("UZ", "student", 0, 1, 0, 70.0)]
     assert [r for r in after["event_peaks"] if r[0] == 3] == [(3, 1)]
+    con.close()
+
+
+def test_a_webinar_later_than_all_takes_a_free_slot_without_a_whole_rebuild():
+    """The first event of a live webinar nobody imported rebuilds its persons only (issue 12): the
+    bitstrings were laid out with room (3 webinars: 128 slots), so no other person changes."""
+    con = programme.build(database.connect_memory())
+    assert database.programme_setting(con, "slot_capacity") == "128"
+    before = facts(con)
+    store(con, batch([{"person": "new1@n.org", "event": "live-new", "type": "join", "minute": 5, "country": "AM",
+                       "role": "студент"}], 0), refresh=False)  # fmt: skip
+    with database.transaction(con, canonical=False):
+        assert database.catch_up(con) == 1  # the new person only, not the 8 of a whole rebuild
+    after = facts(con)
+    # live-new is the 4th webinar (slot 3), its peak 1; the others' rows are unchanged
+    assert [r[0::8] for r in after["event_facts"]] == [(1, 0), (2, 1), (3, 2), (4, 3)]
+    assert sorted(after["event_peaks"]) == [*before["event_peaks"], (4, 1)]
+    assert [r for r in after["person_facts"] if r[0] != 8] == before["person_facts"]
+    with database.transaction(con):
+        database.refresh(con)
+    assert after == facts(con)
+    con.close()
+
+
+def test_a_webinar_between_others_moves_the_slots_and_rebuilds_everything():
+    con = programme.build(database.connect_memory())
+    store(con, batch([{"person": "new1@n.org", "event": "live-mid", "type": "join", "minute": 5, "country": "AM",
+                       "role": "студент"}], 0), refresh=False)  # fmt: skip
+    with database.transaction(con, canonical=False):
+        assert database.catch_up(con) == 8  # every participant (7 and the new one): a whole rebuild
+    # live-mid (2026-10-10) comes between w2 and w3: w3 moves from slot 2 to slot 3
+    assert con.execute("select event_key, slot from event_facts order by slot").fetchall() == [
+        ("w1", 0), ("w2", 1), ("live-mid", 2), ("w3", 3)]  # fmt: skip
     con.close()

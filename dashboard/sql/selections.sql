@@ -5,13 +5,15 @@
 -- so the per-person facts leave rehearsal webinars out by leaving rehearsal persons out; only
 -- the lists of webinars look at the webinar's own flag.
 
--- The selected webinars as a bitstring over slots ('1' = selected), to AND with a person's
--- attended/registered bitstrings. Null when the programme has no webinars.
+-- The selected webinars as a bitstring over slots ('1' = selected), as long as the persons'
+-- attended/registered bitstrings (the free slots after the last webinar are '0'), to AND with
+-- them. Null when the programme has no webinars.
 create or replace macro selection_mask(f_events, f_series, f_date_from, f_date_to, f_rehearsals) as (
-    select cast(string_agg(
+    select cast(rpad(string_agg(
         case when event_selected(event_key, series, event_date, is_rehearsal, f_events, f_series, f_date_from, f_date_to,
                                  f_rehearsals)
-             then '1' else '0' end, '' order by slot) as bit)
+             then '1' else '0' end, '' order by slot),
+        (select cast(value as integer) from programme where key = 'slot_capacity'), '0') as bit)
     from event_facts
 );
 
