@@ -527,3 +527,26 @@ def test_an_address_out_of_wrong_codes_is_not_heard_even_with_the_right_one(monk
     assert answers[2].headers["retry-after"] == "30"
     assert open_w1.refusals.of("w1") == {"ceiling": 0, "rate": 0, "code": 3}
     assert tiny.execute("select count(*) from live_events").fetchall() == [(0,)]
+
+
+def test_the_audience_behind_the_ceiling_is_re_read_every_few_seconds_the_check_ins_always(monkeypatch, open_w1, tiny):
+    """A room checking in at once costs one count of the audience, not one a submission (issue 12);
+    the check-ins themselves are counted at every submission, so the ceiling is never passed."""
+    monkeypatch.setenv("REACH_CHECKIN_FLOOR", "2")
+    monkeypatch.setenv("REACH_CHECKIN_FACTOR", "1")  # w1's audience is 3: its ceiling max(2, 3) = 3
+    counted = []
+    run = queries.run
+    monkeypatch.setattr(
+        open_w1.queries, "run", lambda con, name, *a, **k: counted.append(name) or run(con, name, *a, **k)
+    )
+    assert submit(open_w1, "session-00000000000001").status_code == 303
+    # two more people join w1 live: its audience is 5 now, but the ceiling read a moment ago holds
+    joins = [{"id": f"j{n}", "event": "w1", "type": "join", "at": "2026-10-01T06:20:00Z", "email": f"p{n}@late.org"}
+             for n in range(2)]  # fmt: skip
+    store(tiny, parse_batch(json.dumps({"events": joins}).encode()))
+    statuses = [submit(open_w1, f"session-0000000000001{n}").status_code for n in range(3)]
+    assert statuses == [303, 303, 403]  # check-ins 2 and 3 pass; the 4th meets the old ceiling of 3
+    assert counted.count("checkin_room") == 1 and counted.count("checkin_count") == 4
+    monkeypatch.setattr(open_w1, "AUDIENCE_SECONDS", -1.0)  # the audience is read again: ceiling 5
+    statuses = [submit(open_w1, f"session-0000000000002{n}").status_code for n in range(3)]
+    assert statuses == [303, 303, 403]  # the 4th and 5th check-ins pass, the 6th is refused
