@@ -425,6 +425,10 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "На этом вебинаре остались данные репетиции. Теперь, когда пришли настоящие данные, они не показываются и не считаются — удалите их.",
         "en": "This webinar still holds rehearsal data. Now that real data has arrived it is neither shown nor counted: clear it.",
     },
+    "live_facts_behind_import": {
+        "ru": "Идёт импорт файла: события эфира сохраняются, а новые подключения войдут в цифры, когда импорт закончится.",
+        "en": "A file is being imported: live events are saved, and the newest arrivals join the figures when the import finishes.",
+    },
     "live_rehearsal_clear": {"ru": "Удалить данные репетиции", "en": "Clear rehearsal data"},
     "live_rehearsal_cleared": {
         "ru": "Данные репетиции удалены: событий {rows}, людей {persons}.",

@@ -238,3 +238,79 @@ def test_a_webinar_started_from_the_live_view_gets_a_key_of_its_own_and_its_fact
         ("live-20261126-1000", 0), ("live-20261126-1000-2", 1), ("live-20261126-1000-3", 2)
     ]  # fmt: skip
     assert not database.facts_are_stale(con)
+
+
+def _import_held_in_its_rebuild(monkeypatch, con):
+    """An import of tests/fixtures/zoom_attendee_current.csv on a thread of its own, stopped at the
+    start of its facts rebuild (its rows written, not committed) until `release` is set."""
+    import threading
+    from pathlib import Path
+
+    from dashboard import database
+    from dashboard.imports.loader import import_file
+
+    rebuilding, release, result = threading.Event(), threading.Event(), {}
+    rebuild = database.refresh
+
+    def held(c):
+        rebuilding.set()
+        assert release.wait(30)
+        rebuild(c)
+
+    monkeypatch.setattr(database, "refresh", held)
+    data = (Path(__file__).parent / "fixtures" / "zoom_attendee_current.csv").read_bytes()
+    importer = threading.Thread(target=lambda: result.update(done=import_file(con.cursor(), data, "z.csv", zone="UTC")))
+    importer.start()
+    assert rebuilding.wait(30)
+    return importer, release, result
+
+
+def test_live_batches_are_committed_while_an_import_rebuilds_the_facts(monkeypatch, tmp_path):
+    """Issue 12: an import holds the write lock only while it writes its rows; a live batch sent
+    during its rebuild is committed at once, and pages do not wait for the rebuild either."""
+    from dashboard import database
+    from dashboard.live.store import store
+
+    con = database.connect(tmp_path / "p.duckdb")
+    owner = database.Database(None, con=con)
+    importer, release, result = _import_held_in_its_rebuild(monkeypatch, con)
+    started = time.perf_counter()
+    assert store(con.cursor(), _joins("a", "b"), refresh=False) == (2, 0)
+    assert time.perf_counter() - started < 1.0  # committed beside the import, not after it
+    assert owner.bring_facts_up_to_date() is False  # the page reads the facts as they are
+    release.set()
+    importer.join(60)
+    assert result["done"].status == "imported"
+    # the import's five attendees (Anna twice, Erzhan, the guest, Olga, the viewer from "Марс";
+    # Armen registered only) are counted; the live pair once the facts have caught up
+    assert database.facts_are_stale(con) and _participants(con) == 5
+    assert owner.bring_facts_up_to_date() is True
+    assert _participants(con) == 7
+    with database.transaction(con):  # and the caught-up facts are those of a whole rebuild
+        caught_up = con.execute("select * from person_facts order by all").fetchall()
+        database.refresh(con)
+        assert con.execute("select * from person_facts order by all").fetchall() == caught_up
+    con.close()
+
+
+def test_a_person_new_to_both_an_import_and_a_live_batch_at_once_is_one_person(monkeypatch, tmp_path):
+    """Anna is new to the programme in the import and in a live batch sent during its rebuild: the
+    batch commits first, so the import's transaction conflicts at its commit; the import is then
+    run once more (other writers held off to the end) and commits, with Anna one person."""
+    from dashboard import database
+    from dashboard.live.store import store
+
+    con = database.connect(tmp_path / "p.duckdb")
+    importer, release, result = _import_held_in_its_rebuild(monkeypatch, con)
+    anna = parse_batch(batch({"id": "l1", "event": "live-r", "type": "join", "at": "2026-10-01T11:00:00+05:00",
+                              "email": "anna@example.ru"}))  # fmt: skip
+    assert store(con.cursor(), anna, refresh=False) == (1, 0)
+    release.set()
+    importer.join(60)
+    assert (result["done"].status, result["done"].problems) == ("imported", [])
+    persons = con.execute("select count(*) from participants where identity_key = 'email:anna@example.ru'")
+    assert persons.fetchall() == [(1,)]
+    assert con.execute("select count(*) from imports").fetchall() == [(1,)]
+    assert database.Database(None, con=con).bring_facts_up_to_date() is True
+    assert _participants(con) == 5  # the import's five attendees, Anna among them also live
+    con.close()

@@ -77,3 +77,23 @@ def test_a_presenter_starts_a_webinar_from_the_live_view(tmp_path, monkeypatch):
     rows = con.execute("select event_key, title, starts_at::varchar, planned_minutes, platform from events").fetchall()
     assert rows == [("live-20261126-1000", "Кластеры в зале", "2026-11-26 10:00:00", 120, "live")]
     assert not database.facts_are_stale(con)
+
+
+def test_while_an_import_rebuilds_the_live_view_shows_the_figures_it_has_and_says_so(live_db, monkeypatch):
+    """A join committed while an import rebuilds the facts (database.loading): the view does not
+    wait for the import; it shows the figures without that join and says why."""
+    owner = database.Database(live_db)  # the server's, open before the join (opening catches up)
+    monkeypatch.setitem(database._databases, live_db.resolve(), owner)
+    late = {"id": "4", "event": "live-1", "type": "join", "at": "2026-10-01T11:30:00+05:00", "name": "Третье Имя",
+            "country": "BY"}  # fmt: skip
+    store(owner.cursor(), parse_batch(json.dumps({"events": [late]}).encode()), refresh=False)
+    monkeypatch.setattr(database.loading, "is_set", lambda: True)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.query_params["event"] = "live-1"
+    at.switch_page("views/live.py").run()
+    assert not at.exception
+    # as before the join: the third person is pending, in no figure yet
+    assert {m.label: m.value for m in at.metric}["Joined so far"] == "2"
+    assert "the newest arrivals join the figures when the import finishes" in " ".join(c.value for c in at.caption)
+    owner.con.close()

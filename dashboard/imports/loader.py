@@ -136,9 +136,12 @@ def _import_file(
         result.problems = parsed.problems or [Problem("header_only")]
         return result
     try:
-        with database.transaction(con):
-            _write(con, parsed, result, file_name, digest, zone)
-            database.refresh(con)
+        try:
+            _load(con, parsed, result, file_name, digest, zone, writers_wait=False)
+        except duckdb.TransactionException:
+            # a live batch committed during the rebuild a row this import wrote too (a person new
+            # to both): all was rolled back; once more, with other writers waiting to the end
+            _load(con, parsed, result, file_name, digest, zone, writers_wait=True)
     except FileRejected as rejected:
         result.problems = rejected.problems
         return result
@@ -149,6 +152,17 @@ def _import_file(
     result.seconds = time.perf_counter() - started
     con.execute("update imports set seconds = $s where import_id = $i", {"s": result.seconds, "i": result.import_id})
     return result
+
+
+def _load(con: duckdb.DuckDBPyConnection, parsed: Parsed, result: ImportResult, file_name: str, digest: str,
+          zone: str, *, writers_wait: bool) -> None:  # fmt: skip
+    """Write the file's rows and rebuild the facts in one transaction. Live batches wait only while
+    the rows are written, unless `writers_wait` (then they wait for the commit)."""
+    with database.load_transaction(con) as rows_written:
+        _write(con, parsed, result, file_name, digest, zone)
+        if not writers_wait:
+            rows_written()  # live batches may commit from here on: the rebuild does not hold them up
+        database.refresh(con)
 
 
 def _event_ids(con: duckdb.DuckDBPyConnection, events: list[EventRef], zone: str, import_id: int) -> list[int]:
@@ -268,8 +282,11 @@ def _write(con, parsed: Parsed, result: ImportResult, file_name: str, digest: st
     records = _records_table(con, parsed, event_ids, saved_aliases(con))
     con.register("import_records", records)
     try:
-        new_persons = writes.add_persons(con, """(
-            select identity_key, name, email_norm as email, organisation, false as is_rehearsal from import_records)""")
+        new_persons = writes.add_persons(
+            con,
+            """(
+            select identity_key, name, email_norm as email, organisation, false as is_rehearsal from import_records)""",
+        )
         # A country the person declared (a registration form, a sheet, a registration question)
         # goes on the registration; one the platform saw (Zoom's Country/Region Name) stays on the
         # attendance rows (docs/metrics.md: a declaration comes first).

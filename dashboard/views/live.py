@@ -143,11 +143,13 @@ def live_figures() -> None:
 
 
 def draw_live_figures() -> None:
-    db.bring_facts_up_to_date()
+    current = db.bring_facts_up_to_date()  # False while an import rebuilds the facts: not waited for
     with db.snapshot() as snapshot:  # every figure below from the same committed state
         live = reach.live_figures(snapshot, key, countries, roles)
         arrivals = queries.run(snapshot, "live_arrivals", ALL, event=key)
     rehearsal_banner(live.has_rehearsal, live.rehearsal_shown)
+    if not current:
+        st.caption(t("live_facts_behind_import", lang))
     overview = live.overview
     cards = st.columns(4)
     cards[0].metric(t("live_connected", lang), live.connected_now)
