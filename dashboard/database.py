@@ -7,7 +7,7 @@ runs on its own cursor. Nothing here runs at import time.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -182,35 +182,26 @@ def transaction(
             _next_generation()
 
 
-# Set while a load (an import) rebuilds the facts after writing its rows: live batches commit
-# meanwhile, and read paths do not wait for the rebuild (Database.bring_facts_up_to_date).
+# Set while a load (an import) is under way: live batches commit beside it, and read paths do
+# not wait for it (Database.bring_facts_up_to_date).
 loading = threading.Event()
 
 
 @contextmanager
-def load_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[Callable[[], None]]:
-    """An import's transaction: all or nothing, as `transaction`, but other writers wait only
-    while the load writes its rows. The caller calls the yielded `rows_written()` before it
-    rebuilds the facts; from then on live batches commit beside it (their persons stay pending
-    for the catch-up after the load commits) instead of waiting for a rebuild that takes tens of
-    seconds at a million participants (issue 12). facts_lock is held to the end."""
-    write_lock.acquire()  # write_lock first, as everywhere
-    held = True
-
-    def rows_written() -> None:
-        nonlocal held
-        if held:
-            held = False
-            loading.set()
-            write_lock.release()
-
-    try:
-        with transaction(con, canonical=False):
-            yield rows_written
-    finally:
-        if held:
-            write_lock.release()
-        loading.clear()
+def load_transaction(con: duckdb.DuckDBPyConnection, *, writers_wait: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An import's transaction: all or nothing, as `transaction`, holding facts_lock. Other
+    writers (live batches) go on beside it unless `writers_wait`: an import of a million rows
+    takes tens of seconds, and a live batch must be acknowledged within a second (issue 12).
+    Their persons stay pending for the catch-up after the import commits. When one of them
+    committed a row the import writes too (a person new to both), the import's commit fails
+    with duckdb.TransactionException and nothing of it is kept: the caller runs it again with
+    `writers_wait`, which holds them off until it commits."""
+    with write_lock if writers_wait else nullcontext(), transaction(con, canonical=False):
+        loading.set()  # under facts_lock: one load at a time
+        try:
+            yield con
+        finally:
+            loading.clear()
 
 
 # The layout of the facts tables; a database whose facts have another is rebuilt on opening.
@@ -419,8 +410,8 @@ class Database:
     def bring_facts_up_to_date(self) -> bool:
         """Before a read: update the facts now if anything committed is not in them yet, so that
         no page shows figures behind the stored rows (docs/metrics.md, staleness). While an
-        import rebuilds them (`loading`), it does not wait: the page reads the facts as they are,
-        without the live events committed since the import began rebuilding, and False says so."""
+        import runs (`loading`), it does not wait: the page reads the facts as they are, without
+        the live events committed since the import began, and False says so."""
         cursor = self.cursor()
         try:
             if facts_are_stale(cursor):

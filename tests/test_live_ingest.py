@@ -266,8 +266,8 @@ def _import_held_in_its_rebuild(monkeypatch, con):
 
 
 def test_live_batches_are_committed_while_an_import_rebuilds_the_facts(monkeypatch, tmp_path):
-    """Issue 12: an import holds the write lock only while it writes its rows; a live batch sent
-    during its rebuild is committed at once, and pages do not wait for the rebuild either."""
+    """Issue 12: an import does not hold live batches up; one sent during its rebuild is committed
+    at once, and pages do not wait for the import either."""
     from dashboard import database
     from dashboard.live.store import store
 

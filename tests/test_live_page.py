@@ -80,7 +80,7 @@ def test_a_presenter_starts_a_webinar_from_the_live_view(tmp_path, monkeypatch):
 
 
 def test_while_an_import_rebuilds_the_live_view_shows_the_figures_it_has_and_says_so(live_db, monkeypatch):
-    """A join committed while an import rebuilds the facts (database.loading): the view does not
+    """A join committed while an import runs (database.loading): the view does not
     wait for the import; it shows the figures without that join and says why."""
     owner = database.Database(live_db)  # the server's, open before the join (opening catches up)
     monkeypatch.setitem(database._databases, live_db.resolve(), owner)

@@ -139,8 +139,8 @@ def _import_file(
         try:
             _load(con, parsed, result, file_name, digest, zone, writers_wait=False)
         except duckdb.TransactionException:
-            # a live batch committed during the rebuild a row this import wrote too (a person new
-            # to both): all was rolled back; once more, with other writers waiting to the end
+            # a live batch committed a row this import wrote too (a person new to both): all of
+            # it was rolled back; once more, with other writers waiting until it commits
             _load(con, parsed, result, file_name, digest, zone, writers_wait=True)
     except FileRejected as rejected:
         result.problems = rejected.problems
@@ -156,12 +156,10 @@ def _import_file(
 
 def _load(con: duckdb.DuckDBPyConnection, parsed: Parsed, result: ImportResult, file_name: str, digest: str,
           zone: str, *, writers_wait: bool) -> None:  # fmt: skip
-    """Write the file's rows and rebuild the facts in one transaction. Live batches wait only while
-    the rows are written, unless `writers_wait` (then they wait for the commit)."""
-    with database.load_transaction(con) as rows_written:
+    """Write the file's rows and rebuild the facts in one transaction (database.load_transaction:
+    live batches go on meanwhile unless `writers_wait`)."""
+    with database.load_transaction(con, writers_wait=writers_wait):
         _write(con, parsed, result, file_name, digest, zone)
-        if not writers_wait:
-            rows_written()  # live batches may commit from here on: the rebuild does not hold them up
         database.refresh(con)
 
 

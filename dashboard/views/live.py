@@ -143,7 +143,7 @@ def live_figures() -> None:
 
 
 def draw_live_figures() -> None:
-    current = db.bring_facts_up_to_date()  # False while an import rebuilds the facts: not waited for
+    current = db.bring_facts_up_to_date()  # False while an import runs: not waited for
     with db.snapshot() as snapshot:  # every figure below from the same committed state
         live = reach.live_figures(snapshot, key, countries, roles)
         arrivals = queries.run(snapshot, "live_arrivals", ALL, event=key)
