@@ -207,26 +207,26 @@ def load_transaction(con: duckdb.DuckDBPyConnection, *, writers_wait: bool) -> I
 # The layout of the facts tables; a database whose facts have another is rebuilt on opening.
 FACTS_VERSION = "5"
 # The tables of sql/facts/, in the order they are built, with the layout of a whole rebuild and
-# which rows belong to the persons (or cells, or webinars) a partial rebuild replaces.
+# how a catch-up brings them up to date: the rows of its persons replaced ("person"), counts
+# changed by the difference its persons make ("count", _COUNTED), the rows of the webinars of
+# their live events replaced ("event").
 FACTS = (
     ("event_facts", None, None),
     ("pair_facts", "whole_minute nulls last, country, role", "person"),
     ("person_facts", "country, role", "person"),
-    ("event_cell_facts", "country, role, slot", "cell"),
-    ("cohort_cell_facts", "country, role, first_slot, slot", "cell"),
-    ("minutes_histogram", "country, role, slot", "minute"),
+    ("event_cell_facts", "country, role, slot", "count"),
+    ("cohort_cell_facts", "country, role, first_slot, slot", "count"),
+    ("minutes_histogram", "country, role, slot", "count"),
     ("segment_facts", "country, role, slot", "person"),
     ("event_peaks", None, "event"),
 )
 _ROWS_OF = {
     "person": "person_id in (select person_id from rebuild_persons)",
-    "cell": "(event_id, country, role) in (select (event_id, country, role) from rebuild_cells)",
-    "minute": "(event_id, country, role, whole_minute) in "
-    "(select (event_id, country, role, whole_minute) from rebuild_minutes)",
     "event": "event_id in (select event_id from rebuild_events)",
 }
-_TEMP = ("next_event_facts", "rebuild_persons", "rebuild_cells", "rebuild_minutes", "rebuild_events",
-         "rebuild_attendance", "rebuild_registrations", "audience_segments")  # fmt: skip
+_TEMP = ("next_event_facts", "rebuild_persons", "rebuild_events", "rebuild_attendance", "rebuild_registrations",
+         "audience_segments", *(f"{kind}_{table}" for table in ("event_cell_facts", "cohort_cell_facts",
+                                "minutes_histogram") for kind in ("old", "new", "change")))  # fmt: skip
 
 
 def _facts_sql(table: str) -> str:
@@ -290,9 +290,10 @@ def _append_webinars(con: duckdb.DuckDBPyConnection) -> bool:
 
 def catch_up(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the facts up to date with the live events committed since the last rebuild (call
-    inside a transaction): only their persons' rows, and the cells and webinars those rows
-    touch. A webinar added later than all others takes a free slot (_append_webinars); one added
-    between others moves the slots and costs a whole rebuild. Returns the persons rebuilt."""
+    inside a transaction): only their persons' rows, the difference they make to the counts per
+    cell, and the peaks of the webinars of their live events. A webinar added later than all
+    others takes a free slot (_append_webinars); one added between others moves the slots and
+    costs a whole rebuild. Returns the persons rebuilt."""
     if facts_missing(con) or (_webinars_added(con) and not _append_webinars(con)):
         refresh(con)
         return _scalar(con, "select count(*) from participants")
@@ -306,33 +307,92 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> int:
     persons = _scalar(con, "select count(*) from rebuild_persons")
     if persons:
         _derive(con, values)
-        con.execute(_TOUCHED)  # the cells (and minutes) the persons' old pairs counted in
+        for table, _, _ in _COUNTED:  # what the persons counted for before, with their old facts
+            _execute(con, f"create or replace temp table old_{table} as {_facts_sql(table)}", values)
         for table, _, rows in FACTS[1:]:
-            if table == "person_facts":  # the persons' new pairs count in these cells too
-                con.execute(_TOUCHED)
-                # peaks count every segment whatever its person's country: only the webinars where
-                # these persons' segments changed, those of their live events, move
-                con.execute("insert into rebuild_events select distinct event_id from live_events where "
-                            + _ROWS_OF["person"])  # fmt: skip
-            con.execute(f"delete from {table} where " + _ROWS_OF[rows])
-            _execute(con, f"insert into {table} {_facts_sql(table)}", values)
+            if rows == "person":
+                con.execute(f"delete from {table} where " + _ROWS_OF[rows])
+                _execute(con, f"insert into {table} {_facts_sql(table)}", values)
+        for table, keys, counts in _COUNTED:  # … and what they count for now: the difference
+            _execute(con, f"create or replace temp table new_{table} as {_facts_sql(table)}", values)
+            _add_difference(con, table, keys, counts)
+        # peaks count every segment whatever its person's country: only the webinars where these
+        # persons' segments changed, those of their live events, move
+        con.execute("insert into rebuild_events select distinct event_id from live_events where " + _ROWS_OF["person"])
+        con.execute("delete from event_peaks where " + _ROWS_OF["event"])
+        _execute(con, f"insert into event_peaks {_facts_sql('event_peaks')}", values)
         con.execute("delete from facts_pending where person_id in (select person_id from rebuild_persons)")
     _end_rebuild(con)
     return persons
 
 
-_TOUCHED = f"""
-    insert into rebuild_cells select distinct event_id, country, role from pair_facts where {_ROWS_OF["person"]};
-    insert into rebuild_minutes select distinct event_id, country, role, whole_minute from pair_facts
-    where minutes is not null and {_ROWS_OF["person"]};
-"""
+# The tables of counts per cell that a catch-up updates by difference rather than by recounting
+# the cells its persons touch (a cell of a large webinar holds tens of thousands of pairs: at a
+# million participants, recounting them was most of a catch-up). Each pair's counts depend on
+# its own person only. (table, key columns, counted columns); event_cell_facts' sources (a
+# bit_or, which cannot be subtracted) is handled apart.
+_COUNTED = (
+    ("event_cell_facts", ("event_id", "country", "role"),
+     ("registrants", "participants", "registered_attended", "minutes_total", "stayed_half", "came_back")),
+    ("cohort_cell_facts", ("event_id", "country", "role", "first_slot"), ("participants",)),
+    ("minutes_histogram", ("event_id", "country", "role", "whole_minute"), ("pairs",)),
+)  # fmt: skip
+# A row of these tables exists while some pair counts in it.
+_EMPTY = {"event_cell_facts": "registrants + participants - registered_attended = 0",
+          "cohort_cell_facts": "participants = 0", "minutes_histogram": "pairs = 0"}  # fmt: skip
+_ATTRIBUTES = ("event_key", "slot", "series", "event_date", "stage")
+
+
+def _add_difference(con: duckdb.DuckDBPyConnection, table: str, keys: tuple, counts: tuple) -> None:
+    """Add new_<table> and subtract old_<table> (the rebuilt persons' counts) in <table>: update
+    the rows that exist, add the new ones, drop those no pair counts in any more."""
+    same = " and ".join(f"t.{k} is not distinct from c.{k}" for k in keys)
+    sources = table == "event_cell_facts"
+    change = f"change_{table}"
+    con.execute(f"""
+        create or replace temp table {change} as
+        select {", ".join(keys)}, {", ".join(f"any_value({a}) as {a}" for a in _ATTRIBUTES)},
+            {", ".join(f"sum(sign * {c}) as {c}" for c in counts)}
+            {", cast(bit_or(sources) filter (where sign = 1) as integer) as added_sources, "
+             "cast(bit_or(sources) filter (where sign = -1) as integer) as removed_sources" if sources else ""}
+        from (select *, -1 as sign from old_{table} union all by name select *, 1 as sign from new_{table})
+        group by {", ".join(keys)}
+    """)  # fmt: skip
+    # minutes are whole seconds / 60, so a total is 0 or at least 1/60: what differences leave
+    # near 0 is 0 (never a "-0")
+    added = ", ".join(f"{c} = case when abs(t.{c} + c.{c}) < 1e-6 then 0 else t.{c} + c.{c} end"
+                      if c == "minutes_total" else f"{c} = t.{c} + c.{c}" for c in counts)  # fmt: skip
+    if sources:
+        added += ", sources = t.sources | coalesce(c.added_sources, 0)"
+    con.execute(f"update {table} t set {added} from {change} c where {same}")
+    con.execute(f"""
+        insert into {table} by name
+        select * exclude (added_sources, removed_sources), coalesce(added_sources, 0) as sources from {change} c
+        where not exists (select 1 from {table} t where {same})
+    """ if sources else f"""
+        insert into {table} by name select * from {change} c where not exists (select 1 from {table} t where {same})
+    """)  # fmt: skip
+    con.execute(f"delete from {table} t where {_EMPTY[table]} and exists (select 1 from {change} c where {same})")
+    if sources and _scalar(
+        con, f"select count(*) from {change} where removed_sources & ~coalesce(added_sources, 0) <> 0"
+    ):
+        # a pair that left a cell may have taken the cell's last pair of some platform with it
+        con.execute(f"""
+            update {table} t set sources = s.sources
+            from (select p.event_id, p.country, p.role, cast(bit_or(p.sources) as integer) as sources
+                  from pair_facts p
+                  join (select * from {change} where removed_sources & ~coalesce(added_sources, 0) <> 0) c
+                    on p.event_id = c.event_id and p.country is not distinct from c.country
+                   and p.role is not distinct from c.role
+                  where not p.is_rehearsal
+                  group by all) s
+            where t.event_id = s.event_id and t.country is not distinct from s.country
+              and t.role is not distinct from s.role
+        """)  # fmt: skip
 
 
 def _start_rebuild(con: duckdb.DuckDBPyConnection, persons: str) -> None:
     con.execute(f"create or replace temp table rebuild_persons as {persons}")
-    con.execute("create or replace temp table rebuild_cells (event_id integer, country varchar, role varchar)")
-    con.execute("create or replace temp table rebuild_minutes "
-                "(event_id integer, country varchar, role varchar, whole_minute integer)")  # fmt: skip
     con.execute("create or replace temp table rebuild_events (event_id integer)")
 
 

@@ -5,7 +5,8 @@
 -- none is planned: the funnel shows null then); came_back counts participants who attended a
 -- later webinar of the programme (person_facts.last_slot; retention's funnel).
 -- Rehearsal persons are left out (figures that include them are computed from pair_facts).
--- For the cells (event_id, country, role) rebuilt; reads person_facts of the same rebuild.
+-- Everyone's, or only the pairs of the persons rebuilt: a catch-up subtracts their old counts
+-- and adds their new ones (database.catch_up). Reads person_facts of the same rebuild.
 select p.event_id, p.event_key, p.slot, p.series, p.event_date, p.country, p.role, p.stage,
     count(*) filter (where p.is_registered) as registrants,
     count(*) filter (where p.minutes is not null) as participants,
@@ -15,8 +16,9 @@ select p.event_id, p.event_key, p.slot, p.series, p.event_date, p.country, p.rol
     count(*) filter (where p.minutes_known and p.minutes >= e.planned_minutes / 2.0) as stayed_half,
     count(*) filter (where p.minutes is not null and f.last_slot > p.slot) as came_back
 from pair_facts p
-join person_facts f using (person_id)
+join (select * from person_facts where $everyone or person_id in (select person_id from rebuild_persons)) f
+    using (person_id)
 join events e using (event_id)
 where not p.is_rehearsal
-  and ($everyone or (p.event_id, p.country, p.role) in (select (event_id, country, role) from rebuild_cells))
+  and ($everyone or p.person_id in (select person_id from rebuild_persons))
 group by p.event_id, p.event_key, p.slot, p.series, p.event_date, p.country, p.role, p.stage
