@@ -5,8 +5,10 @@ the facts (median of 3), the catch-up after a batch of 20 joins of existing part
 to the latest webinar (median of 7), and the first batch of a webinar nobody imported (20 joins,
 half of them new persons; median of 5): storing it and bringing the facts up to date, which is
 what the live view waits for before it shows the new webinar's figures (then at most one
-refresh, 2 s). Run: `python benchmarks/catch_up.py [--participants N | --db PATH]` (--db: a
-copy of an existing database, e.g. benchmarks/out/large.duckdb, instead of building one).
+refresh, 2 s) — dated after every webinar, and dated before 30 planned ones (nobody attended
+yet) of a programme part-way through its schedule.
+Run: `python benchmarks/catch_up.py [--participants N | --db PATH]` (--db: a copy of an existing
+database, e.g. benchmarks/out/large.duckdb, instead of building one).
 """
 
 from __future__ import annotations
@@ -43,13 +45,30 @@ def catch_up(con) -> None:
         database.catch_up(con)
 
 
-def new_webinar_batch(run: int, emails: list[str], starts) -> list:
-    """The first 20 joins of a webinar nobody imported, a day after the latest: 10 known persons, 10 new."""
-    at = (starts + timedelta(days=1 + run)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    people = [*emails[140 + run * 10 : 150 + run * 10], *(f"new-{run}-{i}@example.org" for i in range(10))]
-    items = [{"id": f"new-{run}-{i}", "event": f"bench-new-{run}", "type": "join", "email": email, "at": at,
+def new_webinar_batch(run: int, emails: list[str], after, name: str = "new") -> list:
+    """The first 20 joins of a webinar nobody imported, `run` + 1 days after `after`: 10 known
+    persons, 10 new."""
+    at = (after + timedelta(days=1 + run)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    people = [*emails[140 + run * 10 : 150 + run * 10], *(f"{name}-{run}-{i}@example.org" for i in range(10))]
+    items = [{"id": f"{name}-{run}-{i}", "event": f"bench-{name}-{run}", "type": "join", "email": email, "at": at,
               "country": "KZ", "role": "student"} for i, email in enumerate(people)]  # fmt: skip
     return parse_batch(json.dumps({"events": items}).encode())
+
+
+def first_batches_before_planned_webinars(con, emails: list[str]) -> list[float]:
+    """A programme part-way through its schedule: from its 31st webinar on, webinars are planned
+    (nobody registered or attended yet). The first batch of a webinar nobody planned, dated a few
+    days before them, moves their slots; nobody counts in them, so no person is rebuilt for it."""
+    planned = con.execute("select starts_at from event_facts order by slot limit 1 offset 30").fetchall()[0][0]
+    for table in ("attendance", "registrations", "live_events"):
+        con.execute(f"delete from {table} where event_id in (select event_id from events where starts_at >= $p)",
+                    {"p": planned})  # fmt: skip
+    whole_rebuild(con)
+    times = []
+    for run in range(5):
+        batch = new_webinar_batch(run, emails, planned - timedelta(days=7), name="unplanned")
+        times.append(timed(lambda: (store(con, batch, refresh=False), catch_up(con))))  # noqa: B023 - called at once
+    return times
 
 
 def database_to_use() -> tuple[Path, str]:
@@ -86,12 +105,14 @@ def main() -> None:
         batch = new_webinar_batch(run, emails, starts)
         first.append(timed(lambda: (store(con, batch, refresh=False), catch_up(con))))  # noqa: B023 - called at once
     webinars = con.execute("select count(*) from event_facts").fetchall()[0][0]
+    ahead = first_batches_before_planned_webinars(con, emails)
     con.close()
     shutil.rmtree(db.parent, ignore_errors=True)
     print(
         f"| {what} | whole rebuild {statistics.median(whole):.2f} s | catch-up after 20 events "
         f"{statistics.median(partial):.2f} s (max {max(partial):.2f} s) | first batch of a new webinar, stored "
-        f"and caught up {statistics.median(first):.2f} s (max {max(first):.2f} s; {webinars} webinars after) |"
+        f"and caught up {statistics.median(first):.2f} s (max {max(first):.2f} s; {webinars} webinars after) | "
+        f"the same before 30 planned webinars {statistics.median(ahead):.2f} s (max {max(ahead):.2f} s) |"
     )  # fmt: skip
 
 

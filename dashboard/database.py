@@ -224,9 +224,10 @@ _ROWS_OF = {
     "person": "person_id in (select person_id from rebuild_persons)",
     "event": "event_id in (select event_id from rebuild_events)",
 }
-_TEMP = ("next_event_facts", "rebuild_persons", "rebuild_events", "rebuild_attendance", "rebuild_registrations",
-         "audience_segments", *(f"{kind}_{table}" for table in ("event_cell_facts", "cohort_cell_facts",
-                                "minutes_histogram") for kind in ("old", "new", "change")))  # fmt: skip
+_TEMP = ("next_event_facts", "moved_events", "moved_persons", "rebuild_persons", "rebuild_events",
+         "rebuild_attendance", "rebuild_registrations", "audience_segments",
+         *(f"{kind}_{table}" for table in ("event_cell_facts", "cohort_cell_facts", "minutes_histogram")
+           for kind in ("old", "new", "change")))  # fmt: skip
 
 
 def _facts_sql(table: str) -> str:
@@ -270,18 +271,34 @@ def slot_capacity(webinars: int) -> int:
 
 
 def _append_webinars(con: duckdb.DuckDBPyConnection) -> bool:
-    """Give webinars added since the last rebuild their slots, when every stored webinar keeps its
-    own and the bitstrings have room: a webinar later than all others (a live one). Their
-    attendees are pending persons; the peaks start at 0. False when a whole rebuild is needed."""
+    """Give webinars added since the last rebuild their slots without a whole rebuild, when the
+    bitstrings have room and no webinar was removed. The persons of the new webinars are pending
+    already. A webinar dated before others moves their slots by one: the persons with a pair in
+    a moved webinar (its registrants and attendees; none when it lies ahead with nobody
+    registered, as a planned webinar does) join them, and the counts per cell of the moved
+    webinars take their new slots. False when a whole rebuild is needed: no room, a removal, or
+    more persons to rebuild than a tenth of everyone (and over a thousand)."""
     con.execute(f"create or replace temp table next_event_facts as {_facts_sql('event_facts')}")
-    moved = _scalar(con, """
-        select count(*) filter (where n.slot is distinct from f.slot) + count(*) filter (where n.event_id is null)
-        from event_facts f left join next_event_facts n using (event_id)
-    """)  # fmt: skip
+    removed = _scalar(
+        con, "select count(*) from event_facts where event_id not in (select event_id from next_event_facts)"
+    )
     capacity = programme_setting(con, "slot_capacity")
     fits = capacity is not None and _scalar(con, "select coalesce(max(slot), -1) from next_event_facts") < int(capacity)
-    if moved or not fits:
+    if removed or not fits:
         return False
+    con.execute("""
+        create or replace temp table moved_events as
+        select f.event_id, n.slot from event_facts f join next_event_facts n using (event_id) where n.slot <> f.slot
+    """)  # fmt: skip
+    if _scalar(con, "select count(*) from moved_events"):
+        con.execute("create or replace temp table moved_persons as select distinct person_id from pair_facts "
+                    "where event_id in (select event_id from moved_events)")  # fmt: skip
+        moved = _scalar(con, "select count(*) from moved_persons")
+        if moved > 1000 and moved * 10 > _scalar(con, "select count(*) from person_facts"):
+            return False  # rebuilding so many persons one by one costs more than a whole rebuild
+        con.execute("insert into facts_pending select person_id from moved_persons")
+        for table in ("event_cell_facts", "cohort_cell_facts", "minutes_histogram"):
+            con.execute(f"update {table} t set slot = m.slot from moved_events m where t.event_id = m.event_id")
     con.execute("insert into event_peaks select event_id, 0 from next_event_facts "
                 "where event_id not in (select event_id from event_facts)")  # fmt: skip
     con.execute("create or replace table event_facts as select * from next_event_facts")
@@ -291,9 +308,8 @@ def _append_webinars(con: duckdb.DuckDBPyConnection) -> bool:
 def catch_up(con: duckdb.DuckDBPyConnection) -> int:
     """Bring the facts up to date with the live events committed since the last rebuild (call
     inside a transaction): only their persons' rows, the difference they make to the counts per
-    cell, and the peaks of the webinars of their live events. A webinar added later than all
-    others takes a free slot (_append_webinars); one added between others moves the slots and
-    costs a whole rebuild. Returns the persons rebuilt."""
+    cell, and the peaks of the webinars of their live events. A new webinar takes a free slot
+    (_append_webinars). Returns the persons rebuilt (all of them after a whole rebuild)."""
     if facts_missing(con) or (_webinars_added(con) and not _append_webinars(con)):
         refresh(con)
         return _scalar(con, "select count(*) from participants")
@@ -351,7 +367,7 @@ def _add_difference(con: duckdb.DuckDBPyConnection, table: str, keys: tuple, cou
     change = f"change_{table}"
     con.execute(f"""
         create or replace temp table {change} as
-        select {", ".join(keys)}, {", ".join(f"any_value({a}) as {a}" for a in _ATTRIBUTES)},
+        select {", ".join(keys)}, {", ".join(f"arg_max({a}, sign) as {a}" for a in _ATTRIBUTES)},
             {", ".join(f"sum(sign * {c}) as {c}" for c in counts)}
             {", cast(bit_or(sources) filter (where sign = 1) as integer) as added_sources, "
              "cast(bit_or(sources) filter (where sign = -1) as integer) as removed_sources" if sources else ""}

@@ -115,13 +115,20 @@ def test_a_webinar_later_than_all_takes_a_free_slot_without_a_whole_rebuild():
     con.close()
 
 
-def test_a_webinar_between_others_moves_the_slots_and_rebuilds_everything():
+def test_a_webinar_between_others_moves_the_later_slots_and_rebuilds_only_their_persons():
+    """live-mid (10 October) comes between w2 and w3: w3 moves from slot 2 to slot 3, so the
+    persons with a pair in w3 (Dan attended, Eve registered) are rebuilt with the new person —
+    3 persons, not all 8: no whole rebuild — and the facts are those of a whole rebuild."""
     con = programme.build(database.connect_memory())
     store(con, batch([{"person": "new1@n.org", "event": "live-mid", "type": "join", "minute": 5, "country": "AM",
                        "role": "студент"}], 0), refresh=False)  # fmt: skip
     with database.transaction(con, canonical=False):
-        assert database.catch_up(con) == 8  # every participant (7 and the new one): a whole rebuild
-    # live-mid (2026-10-10) comes between w2 and w3: w3 moves from slot 2 to slot 3
+        assert database.catch_up(con) == 3
     assert con.execute("select event_key, slot from event_facts order by slot").fetchall() == [
         ("w1", 0), ("w2", 1), ("live-mid", 2), ("w3", 3)]  # fmt: skip
+    caught_up = facts(con)
+    assert [r[2:4] for r in caught_up["event_cell_facts"] if r[1] == "w3"] == [(3, "T"), (3, "T")]
+    with database.transaction(con):
+        database.refresh(con)
+    assert caught_up == facts(con)
     con.close()
