@@ -5,24 +5,21 @@ the facts (median of 3), the catch-up after a batch of 20 joins of existing part
 to the latest webinar (median of 7), and the first batch of a webinar nobody imported (20 joins,
 half of them new persons; median of 5): storing it and bringing the facts up to date, which is
 what the live view waits for before it shows the new webinar's figures (then at most one
-refresh, 2 s) — dated after every webinar, and dated before 30 planned ones (nobody attended
-yet) of a programme part-way through its schedule.
+refresh, 2 s) — dated after every webinar, and dated before the planned second half (nobody
+attended yet) of a programme half-way through its schedule.
 Run: `python benchmarks/catch_up.py [--participants N | --db PATH]` (--db: a copy of an existing
 database, e.g. benchmarks/out/large.duckdb, instead of building one).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import statistics
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-from demo_database import build
+from demo_database import database_option
 
 from dashboard import database
 from dashboard.live.events import parse_batch
@@ -56,10 +53,13 @@ def new_webinar_batch(run: int, emails: list[str], after, name: str = "new") -> 
 
 
 def first_batches_before_planned_webinars(con, emails: list[str]) -> list[float]:
-    """A programme part-way through its schedule: from its 31st webinar on, webinars are planned
+    """A programme half-way through its schedule: from its middle webinar on, webinars are planned
     (nobody registered or attended yet). The first batch of a webinar nobody planned, dated a few
     days before them, moves their slots; nobody counts in them, so no person is rebuilt for it."""
-    planned = con.execute("select starts_at from event_facts order by slot limit 1 offset 30").fetchall()[0][0]
+    middle = con.execute("select count(*) // 2 from event_facts").fetchall()[0][0]
+    planned = con.execute(
+        "select starts_at from event_facts order by slot limit 1 offset $m", {"m": middle}
+    ).fetchall()[0][0]
     for table in ("attendance", "registrations", "live_events"):
         con.execute(f"delete from {table} where event_id in (select event_id from events where starts_at >= $p)",
                     {"p": planned})  # fmt: skip
@@ -71,20 +71,8 @@ def first_batches_before_planned_webinars(con, emails: list[str]) -> list[float]
     return times
 
 
-def database_to_use() -> tuple[Path, str]:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--participants", type=int, default=1_000_000)
-    parser.add_argument("--db", type=Path)
-    args = parser.parse_args()
-    if args.db is None:
-        return build(args.participants, "catch_up"), f"{args.participants:,} participants"
-    copy = Path(tempfile.mkdtemp()) / "catch_up.duckdb"
-    shutil.copy(args.db, copy)
-    return copy, str(args.db)
-
-
 def main() -> None:
-    db, what = database_to_use()
+    db, what = database_option(1_000_000, "catch_up")
     con = database.connect(db)
     con.execute("set enable_progress_bar = false")
     database.initialise(con)
@@ -112,7 +100,7 @@ def main() -> None:
         f"| {what} | whole rebuild {statistics.median(whole):.2f} s | catch-up after 20 events "
         f"{statistics.median(partial):.2f} s (max {max(partial):.2f} s) | first batch of a new webinar, stored "
         f"and caught up {statistics.median(first):.2f} s (max {max(first):.2f} s; {webinars} webinars after) | "
-        f"the same before 30 planned webinars {statistics.median(ahead):.2f} s (max {max(ahead):.2f} s) |"
+        f"the same before the planned half {statistics.median(ahead):.2f} s (max {max(ahead):.2f} s) |"
     )  # fmt: skip
 
 

@@ -15,7 +15,6 @@ existing database, e.g. benchmarks/out/large.duckdb, instead of building one).
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -24,13 +23,11 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from demo_database import build
+from demo_database import database_option
 from playwright.sync_api import sync_playwright
 
 from dashboard.live.signing import sign
@@ -159,20 +156,8 @@ def first_event(url: str, runs: int) -> list[float]:
     return delays
 
 
-def database_to_serve() -> tuple[Path, str]:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--participants", type=int, default=300)
-    parser.add_argument("--db", type=Path)
-    args = parser.parse_args()
-    if args.db is None:
-        return build(args.participants, "live"), f"demo database, {args.participants:,} participants"
-    copy = Path(tempfile.mkdtemp()) / "live.duckdb"
-    shutil.copy(args.db, copy)
-    return copy, str(args.db)
-
-
 def main() -> None:
-    db, where = database_to_serve()
+    db, where = database_option(300, "live")
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--db", str(db), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
