@@ -224,10 +224,25 @@ _ROWS_OF = {
     "person": "person_id in (select person_id from rebuild_persons)",
     "event": "event_id in (select event_id from rebuild_events)",
 }
+# The tables of counts per cell that a catch-up updates by difference rather than by recounting
+# the cells its persons touch (a cell of a large webinar holds tens of thousands of pairs: at a
+# million participants, recounting them was most of a catch-up). Each pair's counts depend on
+# its own person only. (table, key columns, counted columns); event_cell_facts' sources (a
+# bit_or, which cannot be subtracted) is handled apart.
+_COUNTED = (
+    ("event_cell_facts", ("event_id", "country", "role"),
+     ("registrants", "participants", "registered_attended", "minutes_total", "stayed_half", "came_back")),
+    ("cohort_cell_facts", ("event_id", "country", "role", "first_slot"), ("participants",)),
+    ("minutes_histogram", ("event_id", "country", "role", "whole_minute"), ("pairs",)),
+)  # fmt: skip
+# A row of these tables exists while some pair counts in it.
+_EMPTY = {"event_cell_facts": "registrants + participants - registered_attended = 0",
+          "cohort_cell_facts": "participants = 0", "minutes_histogram": "pairs = 0"}  # fmt: skip
+_ATTRIBUTES = ("event_key", "slot", "series", "event_date", "stage")
+
 _TEMP = ("next_event_facts", "moved_events", "moved_persons", "rebuild_persons", "rebuild_events",
          "rebuild_attendance", "rebuild_registrations", "audience_segments",
-         *(f"{kind}_{table}" for table in ("event_cell_facts", "cohort_cell_facts", "minutes_histogram")
-           for kind in ("old", "new", "change")))  # fmt: skip
+         *(f"{kind}_{table}" for table, _, _ in _COUNTED for kind in ("old", "new", "change")))  # fmt: skip
 
 
 def _facts_sql(table: str) -> str:
@@ -297,7 +312,7 @@ def _append_webinars(con: duckdb.DuckDBPyConnection) -> bool:
         if moved > 1000 and moved * 10 > _scalar(con, "select count(*) from person_facts"):
             return False  # rebuilding so many persons one by one costs more than a whole rebuild
         con.execute("insert into facts_pending select person_id from moved_persons")
-        for table in ("event_cell_facts", "cohort_cell_facts", "minutes_histogram"):
+        for table, _, _ in _COUNTED:
             con.execute(f"update {table} t set slot = m.slot from moved_events m where t.event_id = m.event_id")
     con.execute("insert into event_peaks select event_id, 0 from next_event_facts "
                 "where event_id not in (select event_id from event_facts)")  # fmt: skip
@@ -340,23 +355,6 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("delete from facts_pending where person_id in (select person_id from rebuild_persons)")
     _end_rebuild(con)
     return persons
-
-
-# The tables of counts per cell that a catch-up updates by difference rather than by recounting
-# the cells its persons touch (a cell of a large webinar holds tens of thousands of pairs: at a
-# million participants, recounting them was most of a catch-up). Each pair's counts depend on
-# its own person only. (table, key columns, counted columns); event_cell_facts' sources (a
-# bit_or, which cannot be subtracted) is handled apart.
-_COUNTED = (
-    ("event_cell_facts", ("event_id", "country", "role"),
-     ("registrants", "participants", "registered_attended", "minutes_total", "stayed_half", "came_back")),
-    ("cohort_cell_facts", ("event_id", "country", "role", "first_slot"), ("participants",)),
-    ("minutes_histogram", ("event_id", "country", "role", "whole_minute"), ("pairs",)),
-)  # fmt: skip
-# A row of these tables exists while some pair counts in it.
-_EMPTY = {"event_cell_facts": "registrants + participants - registered_attended = 0",
-          "cohort_cell_facts": "participants = 0", "minutes_histogram": "pairs = 0"}  # fmt: skip
-_ATTRIBUTES = ("event_key", "slot", "series", "event_date", "stage")
 
 
 def _add_difference(con: duckdb.DuckDBPyConnection, table: str, keys: tuple, counts: tuple) -> None:

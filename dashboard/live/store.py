@@ -234,11 +234,11 @@ def _mark_pending(con: duckdb.DuckDBPyConnection, events: list[LiveEvent], webin
     and, where the batch's events came after a webinar's planned end, everyone still connected
     to it (a join never left lasts to the webinar's latest event: docs/metrics.md)."""
     con.execute("insert into facts_pending select unnest($persons)", {"persons": sorted(set(persons.values()))})
-    latest: dict[tuple[int, bool], datetime] = {}
+    latest: dict[tuple[str, bool], datetime] = {}
     for e in events:
-        kind = (webinars[e.event_key].event_id, e.rehearsal)
-        latest[kind] = max(latest.get(kind, e.at), e.at)
-    late = sorted(kind for kind, at in latest.items() if at >= _planned_end(webinars, kind[0]))
+        latest[e.event_key, e.rehearsal] = max(latest.get((e.event_key, e.rehearsal), e.at), e.at)
+    late = sorted((webinars[key].event_id, rehearsal) for (key, rehearsal), at in latest.items()
+                  if at >= webinars[key].planned_end)  # fmt: skip
     if not late:
         return
     con.execute("""
@@ -250,7 +250,3 @@ def _mark_pending(con: duckdb.DuckDBPyConnection, events: list[LiveEvent], webin
         group by l.person_id, l.event_id
         having arg_max(l.type, (l.occurred_at, l.type = 'join')) = 'join'
     """, {"event_ids": [event_id for event_id, _ in late], "rehearsals": [r for _, r in late]})  # fmt: skip
-
-
-def _planned_end(webinars: dict[str, _Webinar], event_id: int) -> datetime:
-    return next(w.planned_end for w in webinars.values() if w.event_id == event_id)
