@@ -216,3 +216,76 @@ def test_high_contrast_map_and_bars_are_yellow_and_white_on_black():
     (trace,) = world.data
     assert [list(step) for step in trace.colorscale] == [[0.0, "#4d4000"], [0.35, "#a68a00"], [1.0, "#ffd400"]]
     assert (trace.colorbar.orientation, trace.colorbar.tickfont.color) == ("h", "#ffffff")
+
+
+# --- the map's shapes, cut to the region the map shows (dashboard/map_shapes.py) --------------------
+
+# A hand-made topology, unit scale: arc 0 runs along y = 10 (x 0…10), arc 1 closes that ring
+# back through (0, 20); arc 2 is a far-away ring at x 100…110; arc 3 a ring around (50, 50).
+TINY = {
+    "type": "Topology",
+    "transform": {"scale": [1, 1], "translate": [0, 0]},
+    "arcs": [[[0, 10], [10, 0]], [[10, 10], [-10, 10], [0, -10]], [[100, 0], [10, 0], [-10, 5]], [[50, 50], [1, 1]]],
+    "objects": {
+        "countries": {"type": "GeometryCollection", "geometries": [
+            {"type": "Polygon", "id": "AAA", "arcs": [[0, 1]]},
+            {"type": "Polygon", "id": "FAR", "arcs": [[2]]},
+            {"type": "MultiPolygon", "id": "TWO", "arcs": [[[2]], [[~3]]]},
+        ]},
+        "land": {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "arcs": [[2]]}]},
+        "lakes": {"type": "GeometryCollection", "geometries": []},
+        "coastlines": {"type": "GeometryCollection", "geometries": [{"type": "LineString", "arcs": [~1]}]},
+        "ocean": {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "arcs": [[0, 1, 2]]}]},
+        "rivers": {"type": "GeometryCollection", "geometries": []},
+        "subunits": {"type": "GeometryCollection", "geometries": []},
+    },
+}  # fmt: skip
+
+
+def test_map_shapes_keep_what_reaches_the_region_and_renumber_the_arcs():
+    from dashboard.map_shapes import clip
+
+    clipped = clip(TINY, (0, 0, 60, 60))
+    empty = {"type": "GeometryCollection", "geometries": []}
+    assert clipped == {
+        "type": "Topology",
+        "transform": {"scale": [1, 1], "translate": [0, 0]},
+        "bbox": [0, 0, 60, 60],
+        # arcs 0, 1 and 3 are used by what is kept; arc 3 becomes arc 2
+        "arcs": [[[0, 10], [10, 0]], [[10, 10], [-10, 10], [0, -10]], [[50, 50], [1, 1]]],
+        "objects": {
+            "countries": {"type": "GeometryCollection", "geometries": [
+                {"type": "Polygon", "id": "AAA", "arcs": [[0, 1]]},
+                {"type": "MultiPolygon", "id": "TWO", "arcs": [[[~2]]]},  # its far part is dropped
+            ]},
+            "land": empty,  # the only land is far away
+            "lakes": empty,
+            "coastlines": {"type": "GeometryCollection", "geometries": [{"type": "LineString", "arcs": [~1]}]},
+            "ocean": empty, "rivers": empty, "subunits": empty,  # never drawn by the CIS map
+        },
+    }  # fmt: skip
+
+
+def test_the_served_map_shapes_are_the_world_cut_to_the_region_with_every_cis_state():
+    import json
+
+    from dashboard import map_shapes
+
+    world = json.loads(map_shapes.WORLD.read_text(encoding="utf-8"))
+    served = json.loads(map_shapes.SERVED.read_text(encoding="utf-8"))
+    assert served == map_shapes.clip(world)  # regenerated: python -m dashboard.map_shapes
+    ids = {g.get("id") for g in served["objects"]["countries"]["geometries"]}
+    cis = set(COUNTRIES.loc[COUNTRIES["cis_status"].notna(), "iso3"])
+    assert len(cis) >= 10 and cis <= ids
+    assert len(json.dumps(served)) < len(json.dumps(world)) / 2
+
+
+def test_the_region_of_the_map_shapes_holds_the_maps_frame():
+    """map_shapes.REGION was measured for this frame (lon −24.5…174.5, lat 7…90 in the browser):
+    a change of the map's view needs the shapes cut again."""
+    from dashboard.map_shapes import REGION
+
+    geo = figures.country_map(BY_COUNTRY, COUNTRIES, "en").layout.geo
+    assert (list(geo.lonaxis.range), list(geo.lataxis.range), geo.projection.type, geo.projection.rotation.lon,
+            list(geo.projection.parallels)) == ([25, 180], [33, 80], "conic equal area", 75, [45, 65])  # fmt: skip
+    assert REGION == (-30.0, 0.0, 180.0, 90.0)
