@@ -258,6 +258,7 @@ def reached_directly(headers) -> bool:
     forwarder (socat, stunnel, a TCP proxy) connects from loopback but carries the Host name the
     browser elsewhere used, and an HTTP proxy adds X-Forwarded-For / Forwarded. (An SSH tunnel
     that keeps a loopback Host needs a login on this computer; with accounts, everyone signs in.)"""
+
     def header(name: str):
         value = headers.get(name)
         return value if isinstance(value, str) else None
@@ -370,12 +371,18 @@ def load_demo() -> None:
 
 
 def plotly_config(picture: str | None = None) -> dict:
-    """Plotly options: maps read their shapes from this server, never from a CDN. With `picture`
-    (a file name), the chart's menu offers one button: save it as a PNG, drawn in the browser, no
+    """Plotly options: maps read their shapes from this server, never from a CDN — the world's
+    shapes cut to the region the map shows (dashboard/map_shapes.py). With `picture` (a file
+    name), the chart's menu offers one button: save it as a PNG, drawn in the browser, no
     network; without it (the live view's projector) no menu at all."""
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}" if base else ""
-    config = {"topojsonURL": f"{prefix}/app/static/topojson/", "displaylogo": False, "displayModeBar": False}
+    config = {
+        "topojsonURL": f"{prefix}/app/static/topojson/",
+        "displaylogo": False,
+        "displayModeBar": False,
+        "scrollZoom": False,
+    }  # the wheel scrolls the page, never zooms the map under the pointer
     if picture:
         config |= {"displayModeBar": "hover", "modeBarButtons": [["toImage"]],
                    "toImageButtonOptions": {"format": "png", "filename": picture, "scale": 2}}  # fmt: skip
@@ -389,6 +396,8 @@ FILTER_OF = {"countries": "f_countries", "roles": "f_roles", "events": "f_events
 
 def _points(key: str) -> list:
     event = st.session_state.get(key)
+    if isinstance(event, dict) and "select" in event:  # a chart of dashboard/live_chart.py
+        event = event["select"]
     selection = getattr(event, "selection", None) or (event or {}).get("selection") or {}
     return list(selection.get("points", []) if isinstance(selection, dict) else getattr(selection, "points", []))
 
@@ -483,9 +492,13 @@ PAGE_STYLE = (
 )
 
 
-def page_style() -> None:
-    """The analysis pages' look: compact on screen, and printable without the sidebar."""
-    st.markdown(f"<style>{PAGE_STYLE}</style>", unsafe_allow_html=True)
+def page_style(preload: tuple[tuple[str, str], ...] = ()) -> None:
+    """The analysis pages' look: compact on screen, and printable without the sidebar. `preload`:
+    (path, kind) of files the page will need, asked for now, with its first element, rather than
+    when the element that needs them is drawn (kind: "script", or "fetch" for data)."""
+    links = "".join(f'<link rel="preload" href="{path}" as="{kind}"{" crossorigin" if kind == "fetch" else ""}>'
+                    for path, kind in preload)  # fmt: skip
+    st.markdown(f"<style>{PAGE_STYLE}</style>{links}", unsafe_allow_html=True)
 
 
 # --- the live view on a projector: one 1920×1080 screen, no scrolling; high contrast everywhere ----

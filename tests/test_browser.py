@@ -416,9 +416,13 @@ def test_an_analyst_signs_in_and_imports_a_file(browser, team_server):
 
 def test_a_click_on_a_role_bar_filters_and_the_language_stays_across_pages(browser, server):
     """The hand-made programme: roles scientist 1 (P1), student 1 (P3), official 1 (P4), unknown 2."""
-    page, blocked = open_page(browser, server + "/?lang=en")
+    page, blocked = open_page(browser, server + "/?lang=en", size=(1440, 900))
     assert settled_kpis(page, "Participants")["Participants"] == "5"
-    plot = page.locator("[data-testid='stPlotlyChart']").nth(1)  # beside the map: the role split
+    page.wait_for_selector(".js-plotly-plot .bars path", state="attached", timeout=30_000)
+    # the first screen draws the map and the role split; the charts below it wait until scrolled to
+    assert page.eval_on_selector_all(".js-plotly-plot", "els => els.length") == 2
+    page.evaluate("() => document.querySelectorAll('.js-plotly-plot').forEach(e => { e.__reachMark = 1 })")
+    plot = page.locator(".js-plotly-plot").nth(1)  # beside the map: the role split
     bar = plot.locator(".bars path").first  # scientists (the roles' order)
     box = bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -426,11 +430,31 @@ def test_a_click_on_a_role_bar_filters_and_the_language_stays_across_pages(brows
     wait_for_script(page)
     assert settled_kpis(page, "Participants")["Participants"] == "1"
     assert "Selection: Roles: Scientists" in page.inner_text("body")
-    page.get_by_role("link", name="Retention").click()  # another page: English and the filter stay
+    # the filter redrew the charts in place: the same chart elements, now one bar of one person
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot')[1].querySelectorAll('.bars path')"
+                           ".length === 1", timeout=10_000)  # fmt: skip
+    marks = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(e => e.__reachMark === 1)")
+    assert marks == [True, True]
+    # scrolled down, the country bars, the trend and the matrix are drawn; a click on a tile filters
+    page.mouse.move(700, 300)
+    for _ in range(4):
+        page.mouse.wheel(0, 800)
+        page.wait_for_timeout(300)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 5", timeout=30_000)
+    tile = page.locator(".js-plotly-plot").nth(4).locator(".scatterlayer path.point").first
+    tile.scroll_into_view_if_needed()
+    box = tile.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => location.search.includes('country=')", timeout=30_000)
+    wait_for_script(page)
+    # the matrix of the scientists holds one tile, P1's: Russia joins the role already chosen
+    assert "Selection: Countries: Russia · Roles: Scientists" in page.inner_text("body")
+    assert settled_kpis(page, "Participants")["Participants"] == "1"
+    page.get_by_role("link", name="Retention").click()  # another page: English and the filters stay
     page.get_by_text("Who comes back").wait_for(timeout=30_000)
     wait_for_script(page)
-    assert "Selection: Roles: Scientists" in page.inner_text("body")
-    assert "lang=en" in page.url and "role=scientist" in page.url
+    assert "Selection: Countries: Russia · Roles: Scientists" in page.inner_text("body")
+    assert "lang=en" in page.url and "role=scientist" in page.url and "country=RU" in page.url
     assert blocked == []
     page.close()
 

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from dashboard import figures, reach, suppression, ui
+from dashboard import figures, live_chart, reach, suppression, ui
 from dashboard.filters import ALL
 from dashboard.i18n import t
 from dashboard.kpis import cards
 from dashboard.spreadsheet_safety import formula_safe
 
+ui.page_style(preload=live_chart.preloads(ui.plotly_config()))  # first: plotly.js and the map start loading
 ctx = ui.page_context()
 lang = ctx.lang
-ui.page_style()
 st.title(t("app_title", lang))
 st.caption(ctx.programme)
 st.markdown(ui.selection_line(ctx))  # what this view shows: a screenshot of a filtered view says so
@@ -42,22 +42,26 @@ if overview.kpis["participants"] == 0:
     st.info(t("empty" if ctx.filters != ALL else "empty_no_participants", lang), icon="ℹ️")
     st.stop()
 
-def chart(column, figure, key: str, **selects) -> None:
-    """A chart whose click sets filters (ui.chart_selects) and whose menu saves a PNG."""
-    column.plotly_chart(figure, config=ui.plotly_config(f"reach_{key}"), theme=None, key=key,
-                        on_select=ui.chart_selects(key, **selects), selection_mode="points")  # fmt: skip
+
+def chart(place, figure, key: str, lazy: bool = False, **selects) -> None:
+    """A chart whose click sets filters (ui.chart_selects) and whose menu saves a PNG; a filter
+    change redraws it in place (dashboard/live_chart.py); `lazy`: drawn when scrolled to."""
+    with place:
+        live_chart.chart(figure, ui.plotly_config(f"reach_{key}"), key, on_select=ui.chart_selects(key, **selects),
+                         lazy=lazy)  # fmt: skip
 
 
-# The first screen (1440×900): the KPIs, the map and the role split; a click on any chart filters.
+# The first screen (1440×900): the KPIs, the map and the role split, drawn at once; the charts
+# below it when scrolled to. A click on any chart filters.
 charts = ui.remembered(ctx, ("overview-charts", lang, threshold), lambda: figures.overview_charts(
     overview, ctx.countries, ctx.roles, lang, threshold, map_height=420))  # fmt: skip
 left, right = st.columns([3, 2])
 chart(left, charts["map"], "map", countries=1)
 chart(right, charts["roles"], "roles", roles=None)
 left, right = st.columns([2, 3])
-chart(left, charts["countries"], "countries", countries=None)
-chart(right, charts["cumulative"], "cumulative", events=1)
-chart(st, charts["matrix"], "matrix", countries=0, roles=1)
+chart(left, charts["countries"], "countries", lazy=True, countries=None)
+chart(right, charts["cumulative"], "cumulative", lazy=True, events=1)
+chart(st.container(), charts["matrix"], "matrix", lazy=True, countries=0, roles=1)
 if threshold and hidden.any:
     st.caption(t("suppressed_note", lang, k=threshold))
 st.caption(t("click_to_filter", lang))
