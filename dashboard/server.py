@@ -1,15 +1,16 @@
 """What `reach serve` runs: the dashboard (app.py), the ingest API and the audience check-in
 page in one process, so that one process owns the DuckDB database; every request passes
-dashboard/middleware.py first (the client behind trusted proxies, security headers)."""
+dashboard/middleware.py first (the client behind trusted proxies, security headers, the page's
+preloads)."""
 
 import logging
 
 import streamlit as st
 from starlette.middleware import Middleware
 
-from dashboard import live_chart, signin, team_api
+from dashboard import live_chart, signin, team_api, ui
 from dashboard.live import api, checkin
-from dashboard.middleware import ClientBehindProxies, SecurityHeaders
+from dashboard.middleware import ClientBehindProxies, Preloads, SecurityHeaders
 from dashboard.settings import trusted_proxies
 
 if api.ingest_secret() is None:
@@ -46,5 +47,10 @@ _uvicorn_believes_no_proxy()
 app = st.App(
     "app.py",
     routes=api.routes() + checkin.routes() + signin.routes() + team_api.routes() + live_chart.routes(),
-    middleware=[Middleware(ClientBehindProxies, trusted=TRUSTED), Middleware(SecurityHeaders), Middleware(signin.Gate)],
+    middleware=[
+        Middleware(ClientBehindProxies, trusted=TRUSTED),
+        Middleware(SecurityHeaders),
+        Middleware(Preloads, links=lambda: live_chart.preloads(ui.plotly_config()), skipped=("/checkin",)),
+        Middleware(signin.Gate),
+    ],
 )

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard.middleware import ClientBehindProxies, SecurityHeaders
+from dashboard.middleware import ClientBehindProxies, Preloads, SecurityHeaders
 from dashboard.network import networks
 from tests.asgi import Recorder, call
 from tests.serving import serve, stop
@@ -33,6 +33,21 @@ def test_a_route_that_sets_its_own_header_keeps_it():
     answer = call(SecurityHeaders(Recorder(own)))
     assert {name: answer.headers[name] for name in NAMES} == BASELINE | {
         "content-security-policy": "default-src 'none'", "x-frame-options": "SAMEORIGIN"}  # fmt: skip
+
+
+def test_the_dashboards_page_asks_for_its_charts_files_with_its_first_byte():
+    html = [(b"content-type", b"text/html; charset=UTF-8")]
+    links = lambda: [("/assets/plotly.min.js", "script"), ("/app/static/topojson/world_50m.json", "fetch")]  # noqa: E731
+    app = Preloads(Recorder(html), links, skipped=("/checkin",))
+    expected = ("</assets/plotly.min.js>; rel=preload; as=script, "
+                "</app/static/topojson/world_50m.json>; rel=preload; as=fetch; crossorigin")  # fmt: skip
+    assert call(app, path="/").headers["link"] == expected
+    assert call(app, path="/live/").headers["link"] == expected
+    # the audience's phones, another method and other kinds of response are left alone
+    assert "link" not in call(app, path="/checkin").headers
+    assert "link" not in call(app, path="/reach/checkin/").headers
+    assert "link" not in call(app, method="POST", path="/").headers
+    assert "link" not in call(Preloads(Recorder(), links), path="/").headers  # text/plain
 
 
 def test_the_client_behind_a_trusted_proxy_reaches_the_app_for_pages_and_websockets():
@@ -92,6 +107,14 @@ def test_served_responses_carry_the_baseline(server, method, path, status):
     answer, headers = get(server, path, method, b"" if method == "POST" else None)
     assert answer == status
     assert {name: headers.get(name) for name in NAMES} == BASELINE
+
+
+def test_the_served_page_preloads_plotly_and_the_map_and_the_check_in_page_does_not(server):
+    _, page = get(server, "/")
+    assert page["link"] == ("</assets/plotly.min.js>; rel=preload; as=script, "
+                            "</app/static/topojson/world_50m.json>; rel=preload; as=fetch; crossorigin")  # fmt: skip
+    _, checkin = get(server, "/checkin")
+    assert "link" not in checkin
 
 
 @pytest.mark.parametrize(
