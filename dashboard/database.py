@@ -46,6 +46,23 @@ def _next_generation() -> None:
         _generation += 1
 
 
+# Changes each time any transaction commits in this process, the facts' or not (a live batch
+# commits its events before the facts catch up with them): what the live view reads from the
+# events themselves ("connected now", the arrivals) is kept under it (views/live.py).
+_writes = 0
+
+
+def committed_writes() -> int:
+    """How many transactions have committed in this process (read it before reading)."""
+    return _writes
+
+
+def _next_write() -> None:
+    global _writes
+    with _generation_lock:
+        _writes += 1
+
+
 class DatabaseError(Exception):
     """A database that cannot be opened or used; the message is for the user (English, for the
     command line); `kind` ('missing', 'in_use', 'unreadable') and `path` let a page say it in the
@@ -178,6 +195,7 @@ def transaction(
             con.execute("rollback")
             raise
         con.execute("commit")
+        _next_write()
         if facts:
             _next_generation()
 

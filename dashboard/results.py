@@ -56,3 +56,7 @@ class Results:
 
 
 RESULTS = Results(results_kept())
+# The live view's figures of a webinar, shared by every screen showing it: kept under (database,
+# (facts generation, committed writes), question), since live events change what it shows
+# before the facts catch up with them. A few webinars at a time, each a few questions.
+LIVE = Results(64)

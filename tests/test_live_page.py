@@ -97,3 +97,53 @@ def test_while_an_import_rebuilds_the_live_view_shows_the_figures_it_has_and_say
     assert {m.label: m.value for m in at.metric}["Joined so far"] == "2"
     assert "the newest arrivals join the figures when the import finishes" in " ".join(c.value for c in at.caption)
     owner.con.close()
+
+
+def test_screens_showing_one_webinar_share_its_figures_until_an_event_commits(live_db, monkeypatch):
+    """The projector, the presenter's laptop and a manager's screen each refresh every 2 s: the
+    first to refresh reads the figures, the others take what it read (results.LIVE), until a
+    live batch commits — before the facts catch up with it, since "connected now" and the
+    arrivals are read from the events themselves."""
+    from dashboard import reach, results
+
+    owner = database.Database(live_db)  # the server's
+    monkeypatch.setitem(database._databases, live_db.resolve(), owner)
+    reads = []
+    read = reach.live_figures
+    monkeypatch.setattr(reach, "live_figures", lambda *args: reads.append(1) or read(*args))
+    results.LIVE.clear()
+    screens = []
+    for lang in ("en", "ru"):  # two screens in two languages
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["lang"] = lang
+        at.query_params["event"] = "live-1"
+        screens.append(at.switch_page("views/live.py").run())
+    assert len(reads) == 1
+    assert [m.value for m in screens[1].metric] == ["1", "2", "2", "2"]  # the Russian screen: the same figures
+    third = {"id": "4", "event": "live-1", "type": "join", "at": "2026-10-01T11:30:00+05:00", "name": "Третье Имя",
+             "country": "BY", "role": "student"}  # fmt: skip
+    store(owner.cursor(), parse_batch(json.dumps({"events": [third]}).encode()), refresh=False)
+    screens[0].run()
+    assert not screens[0].exception
+    assert {m.label: m.value for m in screens[0].metric} == {
+        "Connected now": "2",  # the first and the third person
+        "Joined so far": "3",
+        "Countries": "3",  # KZ, AM, BY
+        "Peak concurrent": "2",  # 11:01–11:20 and again from 11:30
+    }
+    screens[1].run()
+    assert (len(reads), [m.value for m in screens[1].metric]) == (2, ["2", "3", "3", "2"])
+    owner.con.close()
+
+
+def test_every_commit_counts_as_a_write_and_a_rollback_does_not():
+    con = database.connect_memory()
+    before = database.committed_writes()
+    with database.transaction(con, facts=False):  # a live batch: the facts catch up later
+        con.execute("select 1")
+    with database.transaction(con, canonical=False):
+        con.execute("select 1")
+    with pytest.raises(RuntimeError), database.transaction(con):
+        raise RuntimeError
+    assert database.committed_writes() == before + 2
+    con.close()

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from dashboard import database, figures, queries, reach, ui, writes
+from dashboard import database, figures, queries, reach, results, ui, writes
 from dashboard.filters import ALL, Filters
 from dashboard.i18n import country_names, role_labels, t, titles_in
 from dashboard.live.checkin_limits import code_secret, current_code, refusals, refused_text
@@ -142,11 +142,26 @@ def live_figures() -> None:
         draw_live_figures()
 
 
+def read_live() -> tuple[reach.LiveFigures, pd.DataFrame]:
+    """The webinar's figures and latest arrivals, all from one committed state."""
+    with db.snapshot() as snapshot:  # every figure below from the same committed state
+        return reach.live_figures(snapshot, key, countries, roles), queries.run(snapshot, "live_arrivals", ALL,
+                                                                                event=key)  # fmt: skip
+
+
+def projector_charts(live: reach.LiveFigures) -> tuple:
+    """The map and the role bars, as large as the screen needs, in this language and contrast."""
+    overview = live.overview
+    return (figures.for_projector(figures.country_map(overview.by_country, countries, lang), CHART_HEIGHT, contrast),
+            figures.for_projector(figures.role_bars(overview.by_role, roles, lang), CHART_HEIGHT, contrast))  # fmt: skip
+
+
 def draw_live_figures() -> None:
     current = db.bring_facts_up_to_date()  # False while an import runs: not waited for
-    with db.snapshot() as snapshot:  # every figure below from the same committed state
-        live = reach.live_figures(snapshot, key, countries, roles)
-        arrivals = queries.run(snapshot, "live_arrivals", ALL, event=key)
+    # Every screen showing this webinar (the projector, the presenter's laptop, managers) refreshes
+    # every 2 s: what one read, the others take, until the next commit (dashboard/results.py, LIVE).
+    state = (str(db.path), (database.facts_generation(), database.committed_writes()))  # before reading
+    live, arrivals = results.LIVE.get((*state, ("figures", key)), read_live)
     rehearsal_banner(live.has_rehearsal, live.rehearsal_shown)
     if not current:
         st.caption(t("live_facts_behind_import", lang))
@@ -165,12 +180,11 @@ def draw_live_figures() -> None:
     config = ui.plotly_config()
     map_column, roles_column, arrivals_column = st.columns([6, 5, 4])
     # the same keys on every refresh: Plotly redraws the charts in place, never blank
+    country_map, role_bars = results.LIVE.get((*state, ("charts", key, lang, contrast)), lambda: projector_charts(live))
     with map_column:
-        live_chart(figures.for_projector(figures.country_map(overview.by_country, countries, lang), CHART_HEIGHT,
-                                         contrast), config, key="live-map")  # fmt: skip
+        live_chart(country_map, config, key="live-map")
     with roles_column:
-        live_chart(figures.for_projector(figures.role_bars(overview.by_role, roles, lang), CHART_HEIGHT, contrast),
-                   config, key="live-roles")  # fmt: skip
+        live_chart(role_bars, config, key="live-roles")
     arrivals_column.markdown(arrivals_table(arrivals), unsafe_allow_html=True)
 
 
