@@ -433,15 +433,19 @@ def capacity(cpu_per_rerun: float, reruns_per_s: float, cores: float = 2.0) -> f
 def report(result: dict, args) -> None:
     print(f"\n{result['machine']}; load average at start {result['load_start']}; database {result['database']}; "
           f"accounts {'on (a viewer signed in)' if args.accounts else 'off'}.\n")  # fmt: skip
-    cost = result["rerun_cost"]
+    cost = result.get("rerun_cost", {})
     print("| one page, one filter change | server CPU per rerun | redraw (median) | load |")
     print("|---|---:|---:|---|")
     for name, text in (("computed", "selection nobody asked yet (figures computed)"),
                        ("kept", "the same again (results kept)")):  # fmt: skip
+        if name not in cost:
+            continue
         c = cost[name]
         print(f"| {text} | {c['cpu_per_rerun_s'] * 1000:.0f} ms | {c['redraw_median_s'] * 1000:.0f} ms "
               f"| {c['load_before']} → {c['load_after']} |")  # fmt: skip
     for kind in ("overview", "live"):
+        if kind not in result:
+            continue
         steps = result[kind]
         work = (f"a filter change every ~{args.think:g} s per viewer" if kind == "overview"
                 else f"a refresh every 2 s, {args.event_rate:g} joins/s arriving")  # fmt: skip
@@ -457,7 +461,7 @@ def report(result: dict, args) -> None:
                   f"| {s['server_cores']:.2f} | {s['machine_busy_pct']:.0f}% | {s['rss_per_session_mb']:.1f} MB "
                   f"| {s['redraw_median_s']:.2f} s | {s['redraw_p95_s']:.2f} s | {s['redraw_max_s']:.2f} s "
                   f"| {s['load_before']} → {s['load_after']} |")  # fmt: skip
-    d = result["derived"]
+    d = result.get("derived", {})
     print("\n| viewers of one 2-core server (derived: 2 cores ÷ (CPU per rerun × reruns per viewer per s)) | all CPU "
           "| at 70% |")  # fmt: skip
     print("|---|---:|---:|")
@@ -517,20 +521,22 @@ async def run(args) -> dict:
                 browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
                 state = await signed_in_state(browser, url, args.accounts)
                 result["rss_started_mb"] = rss_mb(pid)
-                print("one page, each role bar then reset …", flush=True)
-                result["rerun_cost"] = await rerun_cost(browser, url, pid, state)
-                print("overview viewers …", flush=True)
-                result["overview"] = await ramp(browser, url, pid, state, "overview", args.sessions, args)
-                print("live webinar: first events (a new webinar among the old ones: one whole facts update) …",
-                      flush=True)  # fmt: skip
-                post(url, joins(0, 300))
-                first = await open_viewer(browser, url, "live", state)  # waits for that update
-                await first.context.close()
-                with EventFeed(url, args.event_rate, 300):
-                    print("live viewers …", flush=True)
-                    result["live"] = await ramp(browser, url, pid, state, "live", args.sessions, args)
-                result["derived"] = derive(result, args.think)
-                if args.soak:
+                if "overview" in args.parts:
+                    print("one page, each role bar then reset …", flush=True)
+                    result["rerun_cost"] = await rerun_cost(browser, url, pid, state)
+                    print("overview viewers …", flush=True)
+                    result["overview"] = await ramp(browser, url, pid, state, "overview", args.sessions, args)
+                if "live" in args.parts:
+                    print("live webinar: first events …", flush=True)
+                    post(url, joins(0, 300))
+                    first = await open_viewer(browser, url, "live", state)  # waits for the facts to catch up
+                    await first.context.close()
+                    with EventFeed(url, args.event_rate, 300):
+                        print("live viewers …", flush=True)
+                        result["live"] = await ramp(browser, url, pid, state, "live", args.sessions, args)
+                if {"overview", "live"} <= set(args.parts):
+                    result["derived"] = derive(result, args.think)
+                if args.soak and "soak" in args.parts:
                     print(f"soak: {args.soak} sessions …", flush=True)
                     result["soak"] = await soak(browser, url, pid, state, args)
                 await browser.close()
@@ -560,12 +566,14 @@ def main() -> None:
         default="head",
         help="serve the committed tree (default) or the checkout as it is, changes included",
     )
+    parser.add_argument("--parts", default="overview,live,soak", help="what to measure, comma-separated")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--report", type=Path, help="print a saved JSON again, measuring nothing")
     args = parser.parse_args()
     if args.quick:
         args.sessions, args.window, args.soak = "1,2,4", 15, min(args.soak, 60)
     args.sessions = [int(n) for n in str(args.sessions).split(",")]
+    args.parts = str(args.parts).split(",")
     if args.report:  # print a saved run again (the capacity derived as this version derives it)
         result = json.loads(args.report.read_text(encoding="utf-8"))
         result["derived"] = derive(result, args.think)

@@ -3,6 +3,7 @@ page in one process, so that one process owns the DuckDB database; every request
 dashboard/middleware.py first (the client behind trusted proxies, security headers, the page's
 preloads)."""
 
+import gc
 import logging
 
 import streamlit as st
@@ -54,3 +55,10 @@ app = st.App(
         Middleware(signin.Gate),
     ],
 )
+
+# Streamlit collects garbage after every script run (runner.postScriptGC), a full collection that
+# walks every object alive: the libraries imported above (pandas, plotly, DuckDB, Streamlit) hold
+# most of them and live as long as the server. Frozen here, they are left out of every
+# collection, which then walks only what the pages made (measured: 40 % of the server's CPU per
+# rerun at 1M went to these collections; BENCHMARKS.md "Many viewers").
+gc.freeze()

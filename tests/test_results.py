@@ -105,3 +105,18 @@ def test_a_change_of_the_facts_is_shown_on_the_next_run(tiny_db_file, monkeypatc
     at.run()
     assert {m.label: m.value for m in at.metric}["Participants"] == "6"
     assert counted["overview"] == 2
+
+
+def test_the_server_leaves_its_libraries_out_of_the_collection_after_every_run():
+    """Streamlit collects garbage after every script run; the objects of the libraries the server
+    imported (pandas, plotly, DuckDB, Streamlit) are frozen out of it (dashboard/server.py)."""
+    import subprocess
+    import sys
+
+    libraries = "('pandas', 'plotly.graph_objects', 'duckdb')"
+    probe = "import gc, sys; import dashboard.server; " + (
+        f"print(gc.get_freeze_count(), *(m in sys.modules for m in {libraries}))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    frozen, *imported = out.stdout.split()
+    assert int(frozen) > 50_000 and imported == ["True", "True", "True"]
