@@ -526,11 +526,12 @@ async def run(args) -> dict:
                     result["rerun_cost"] = await rerun_cost(browser, url, pid, state)
                     print("overview viewers …", flush=True)
                     result["overview"] = await ramp(browser, url, pid, state, "overview", args.sessions, args)
-                if "live" in args.parts:
+                if "live" in args.parts or "soak" in args.parts:  # the live view needs its webinar's events
                     print("live webinar: first events …", flush=True)
                     post(url, joins(0, 300))
                     first = await open_viewer(browser, url, "live", state)  # waits for the facts to catch up
                     await first.context.close()
+                if "live" in args.parts:
                     with EventFeed(url, args.event_rate, 300):
                         print("live viewers …", flush=True)
                         result["live"] = await ramp(browser, url, pid, state, "live", args.sessions, args)
