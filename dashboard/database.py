@@ -28,39 +28,36 @@ write_lock = threading.RLock()
 # transactions only add rows, and the rebuild only replaces derived tables and updates the
 # derived columns of the persons it can see. Take write_lock first when taking both.
 facts_lock = threading.RLock()
+class _Counter:
+    """A number that only goes up, by one, from any thread."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self._lock = threading.Lock()
+
+    def step(self) -> None:
+        with self._lock:
+            self.value += 1
+
+
 # Changes each time a transaction that may change the facts commits in this process (one process
 # owns the file): results computed from the facts (dashboard/results.py) are kept under the
 # generation they were computed in, so none outlives the facts it came from.
-_generation = 0
-_generation_lock = threading.Lock()
+_generation = _Counter()
+# Changes each time any transaction commits in this process, the facts' or not (a live batch
+# commits its events before the facts catch up with them): what the live view reads from the
+# events themselves ("connected now", the arrivals) is kept under it (views/live.py).
+_writes = _Counter()
 
 
 def facts_generation() -> int:
     """The current generation of the facts in this process (read it before computing from them)."""
-    return _generation
-
-
-def _next_generation() -> None:
-    global _generation
-    with _generation_lock:
-        _generation += 1
-
-
-# Changes each time any transaction commits in this process, the facts' or not (a live batch
-# commits its events before the facts catch up with them): what the live view reads from the
-# events themselves ("connected now", the arrivals) is kept under it (views/live.py).
-_writes = 0
+    return _generation.value
 
 
 def committed_writes() -> int:
     """How many transactions have committed in this process (read it before reading)."""
-    return _writes
-
-
-def _next_write() -> None:
-    global _writes
-    with _generation_lock:
-        _writes += 1
+    return _writes.value
 
 
 class DatabaseError(Exception):
@@ -195,9 +192,9 @@ def transaction(
             con.execute("rollback")
             raise
         con.execute("commit")
-        _next_write()
+        _writes.step()
         if facts:
-            _next_generation()
+            _generation.step()
 
 
 # Set while a load (an import) is under way: live batches commit beside it, and read paths do
