@@ -28,6 +28,8 @@ write_lock = threading.RLock()
 # transactions only add rows, and the rebuild only replaces derived tables and updates the
 # derived columns of the persons it can see. Take write_lock first when taking both.
 facts_lock = threading.RLock()
+
+
 class _Counter:
     """A number that only goes up, by one, from any thread."""
 

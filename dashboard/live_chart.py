@@ -138,8 +138,8 @@ def chart(
 
 
 def preloads(config: dict) -> tuple[tuple[str, str], ...]:
-    """What a page of these charts and the CIS map loads, for ui.page_style(preload=…): plotly.js
-    and the map's shapes, asked for with the page's first element."""
+    """What a page of these charts and the CIS map loads: plotly.js and the map's shapes, (path,
+    kind) for the page's Link: rel=preload header (dashboard/middleware.Preloads)."""
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}" if base else ""
     return (prefix + PLOTLY_JS, "script"), (f"{config['topojsonURL']}world_50m.json", "fetch")

@@ -492,13 +492,9 @@ PAGE_STYLE = (
 )
 
 
-def page_style(preload: tuple[tuple[str, str], ...] = ()) -> None:
-    """The analysis pages' look: compact on screen, and printable without the sidebar. `preload`:
-    (path, kind) of files the page will need, asked for now, with its first element, rather than
-    when the element that needs them is drawn (kind: "script", or "fetch" for data)."""
-    links = "".join(f'<link rel="preload" href="{path}" as="{kind}"{" crossorigin" if kind == "fetch" else ""}>'
-                    for path, kind in preload)  # fmt: skip
-    st.markdown(f"<style>{PAGE_STYLE}</style>{links}", unsafe_allow_html=True)
+def page_style() -> None:
+    """The analysis pages' look: compact on screen, and printable without the sidebar."""
+    st.markdown(f"<style>{PAGE_STYLE}</style>", unsafe_allow_html=True)
 
 
 # --- the live view on a projector: one 1920×1080 screen, no scrolling; high contrast everywhere ----

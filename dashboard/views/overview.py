@@ -8,9 +8,9 @@ from dashboard.i18n import t
 from dashboard.kpis import cards
 from dashboard.spreadsheet_safety import formula_safe
 
-ui.page_style(preload=live_chart.preloads(ui.plotly_config()))  # first: plotly.js and the map start loading
 ctx = ui.page_context()
 lang = ctx.lang
+ui.page_style()
 st.title(t("app_title", lang))
 st.caption(ctx.programme)
 st.markdown(ui.selection_line(ctx))  # what this view shows: a screenshot of a filtered view says so
